@@ -1,0 +1,288 @@
+"""Normalization that sees through evasion while keeping a map back to the original text.
+
+People slip banned phrases past filters with full-width letters, zero-width characters,
+separators between the letters (``f.u.c.k``, ``傻 逼``), look-alike Cyrillic letters,
+leetspeak (``sh1t``), traditional characters and pinyin. :func:`normalize` folds all of
+these into views of one text, and every view keeps offsets back to the characters the
+user wrote, so evidence always points at the original:
+
+``canonical``
+    each character folded on its own (NFKC/compatibility, case, diacritics, homoglyphs,
+    traditional→simplified); invisible characters removed; punctuation kept. Regex rules
+    run here.
+``spaced``
+    ``canonical`` with leetspeak inside Latin words decoded and every separator replaced
+    by a marker (``" "`` for white space, ``"\\x1f"`` for any other symbol or emoji);
+    the same length as ``canonical``.
+``compact``
+    ``spaced`` without separators: what term lists are matched against. Word starts
+    (see :meth:`Normalized.word_start`) remember where separators and script changes
+    were, so short Latin terms can still respect word boundaries.
+``phonetic``
+    ``compact`` with each Chinese character replaced by its toneless pinyin: a term
+    written in Hanzi also matches when written in pinyin or with same-sounding characters.
+
+The hot path is three ``str.translate`` calls and one regex; offset maps are only built
+when a detector asks for one (when something matched), which is rare.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+SEP_SPACE = " "
+SEP_SYMBOL = "\x1f"
+_SEPS = SEP_SPACE + SEP_SYMBOL
+
+# Latin look-alikes from other scripts (Cyrillic, Greek, Armenian, Latin small capitals).
+# NFKC does not fold these; filters that ignore them are trivially evaded ("сasinо").
+_HOMOGLYPHS = {
+    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "і": "i",
+    "ї": "i", "ј": "j", "к": "k", "ӏ": "l", "м": "m", "н": "h", "о": "o", "р": "p",
+    "ԛ": "q", "г": "r", "ѕ": "s", "т": "t", "у": "y", "ԝ": "w", "х": "x", "ү": "y",
+    "ь": "b", "п": "n", "и": "u", "α": "a", "β": "b", "γ": "y", "δ": "d", "ε": "e",
+    "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+    "χ": "x", "ω": "w", "ς": "c", "σ": "o", "μ": "u", "ո": "n", "ս": "u", "օ": "o",
+    "ɑ": "a", "ɡ": "g", "ɩ": "i", "ʀ": "r", "ʏ": "y", "ᴀ": "a", "ʙ": "b", "ᴄ": "c",
+    "ᴅ": "d", "ᴇ": "e", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l",
+    "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w",
+    "ᴢ": "z", "ı": "i", "ȷ": "j", "ℓ": "l",
+}  # fmt: skip
+
+# Leetspeak, decoded only inside Latin words (between letters, or at a word's start).
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+         "@": "a", "$": "s", "!": "i", "|": "i", "+": "t"}  # fmt: skip
+_LEET_INNER = re.compile(r"(?<=[a-z])[0134578@$!|+9]+(?=[a-z])")
+_LEET_START = re.compile(r"(?<![a-z0-9@$!|+])[@$0134578]+(?=[a-z]{2})")
+_LEET_TABLE = str.maketrans(_LEET)
+_LEET_SYMBOLS = "@$!|+"
+
+# Astral ranges worth folding: mathematical alphanumerics (𝐟𝐮𝐜𝐤), enclosed letters
+# (🅵🆄🅲🅺), emoji and pictographs (separators), tags and variation selectors (invisible).
+_ASTRAL = [(0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF), (0x1F000, 0x1F0FF), (0x1F200, 0x1FAFF),
+           (0xE0000, 0xE007F), (0xE0100, 0xE01EF)]  # fmt: skip
+
+
+def _is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return (0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF
+            or 0x3040 <= cp <= 0x30FF or 0xAC00 <= cp <= 0xD7AF)  # fmt: skip
+
+
+@cache
+def _char_data(name: str) -> dict[str, str]:
+    text = files("wenming.core").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return {line[0]: line[1:] for line in text.splitlines() if line}
+
+
+def _fold_char(ch: str, t2s: dict[str, str]) -> str:
+    """The canonical form of one character (possibly empty or several characters)."""
+    cat = unicodedata.category(ch)
+    if cat in ("Cf", "Mn", "Me", "Cs", "Co", "Cn") or (cat == "Cc" and ch not in "\t\n\r"):
+        return ""
+    if 0x1F150 <= ord(ch) <= 0x1F189 or 0x1F1E6 <= ord(ch) <= 0x1F1FF:
+        # Negative circled/squared letters and regional indicators: 🅵 → f, 🇦 → a.
+        base = 0x1F1E6 if ord(ch) >= 0x1F1E6 else (0x1F150 if ord(ch) < 0x1F170 else 0x1F170)
+        return chr(ord("a") + ord(ch) - base)
+    out = []
+    for c in unicodedata.normalize("NFKD", ch):
+        if unicodedata.combining(c):
+            continue
+        for f in c.casefold():
+            f = _HOMOGLYPHS.get(f, f)
+            out.append(t2s.get(f, f))
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+@cache
+def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], frozenset[str]]:
+    """Translate tables: canonical fold, separator marking, pinyin; and irregular chars."""
+    t2s = _char_data("t2s.txt")
+    canon: dict[int, str] = {}
+    marks: dict[int, str] = {}
+    irregular: list[str] = []
+    code_points = [*range(0x10000), *(cp for lo, hi in _ASTRAL for cp in range(lo, hi + 1))]
+    for cp in code_points:
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        folded = _fold_char(ch, t2s)
+        if folded != ch:
+            canon[cp] = folded
+        if len(folded) != 1:
+            irregular.append(ch)
+        cat = unicodedata.category(ch)
+        if ch.isspace():
+            marks[cp] = SEP_SPACE
+        elif cat[0] in "PSZC" and ch not in _LEET_SYMBOLS:
+            marks[cp] = SEP_SYMBOL
+    for ch in _LEET_SYMBOLS:
+        marks[ord(ch)] = SEP_SYMBOL  # left over after leet decoding: plain punctuation
+    # "l", "1" and "|" look alike; fold them together so "ki1l" and "kill" meet.
+    marks[ord("l")] = "i"
+    # Readings get the same l/i fold as Latin text, so "海洛yin" meets "hailuoyin".
+    pinyin = {ord(c): p.replace("l", "i") for c, p in _char_data("pinyin.txt").items()}
+    return canon, marks, pinyin, frozenset(irregular)
+
+
+def warm_up() -> None:
+    """Build the character tables now rather than on the first call (about a second)."""
+    _tables()
+
+
+def _decode_leet(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        return m.group().translate(_LEET_TABLE)
+
+    text = _LEET_START.sub(repl, text)
+    return _LEET_INNER.sub(repl, text)
+
+
+# Character classes of compact text; a class change is a word boundary.
+_LETTER, _DIGIT, _HAN = 0, 1, 2
+
+
+def _cls(ch: str) -> int:
+    if ch.isdigit():
+        return _DIGIT
+    return _HAN if _is_cjk(ch) else _LETTER
+
+
+class Normalized:
+    """The views of one text and the maps from each view back to the original.
+
+    Build it with :func:`normalize`. Offsets of any view map back with
+    :meth:`canonical_span`, :meth:`compact_span` and :meth:`phonetic_span`.
+    """
+
+    __slots__ = ("_canon_pos", "_compact_pos", "_phon_pos", "_phon_starts", "_regular",
+                 "_starts", "canonical", "compact", "original", "spaced")  # fmt: skip
+
+    def __init__(self, original: str, canonical: str, spaced: str, compact: str,
+                 regular: bool) -> None:  # fmt: skip
+        self.original = original
+        self.canonical = canonical
+        self.spaced = spaced
+        self.compact = compact
+        self._regular = regular
+        self._canon_pos: list[int] | None = None
+        self._compact_pos: list[int] | None = None
+        self._starts: bytearray | None = None
+        self._phon_pos: list[int] | None = None
+        self._phon_starts: bytearray | None = None
+
+    # -- canonical (== spaced) -> original -------------------------------------------
+    def _canon_map(self) -> list[int]:
+        if self._canon_pos is None:
+            canon = _tables()[0]
+            pos: list[int] = []
+            for i, ch in enumerate(self.original):
+                pos.extend([i] * len(canon.get(ord(ch), ch)))
+            self._canon_pos = pos
+        return self._canon_pos
+
+    def canonical_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of the ``canonical[start:end]`` span (end exclusive)."""
+        if self._regular:
+            return start, end
+        pos = self._canon_map()
+        if start >= end:
+            at = pos[start] if start < len(pos) else len(self.original)
+            return at, at
+        return pos[start], pos[end - 1] + 1
+
+    # -- compact -> canonical ---------------------------------------------------------
+    def _compact_map(self) -> list[int]:
+        if self._compact_pos is None:
+            self._compact_pos = [i for i, c in enumerate(self.spaced) if c not in _SEPS]
+        return self._compact_pos
+
+    def compact_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of the ``compact[start:end]`` span (end exclusive)."""
+        pos = self._compact_map()
+        return self.canonical_span(pos[start], pos[end - 1] + 1)
+
+    def word_start(self, i: int) -> bool:
+        """Whether a word starts at ``compact[i]`` (true at both ends of the text).
+
+        A word starts after a separator or where the character class changes
+        (letters, digits, CJK), so "fuck123" and "我fuck" have a boundary after/before
+        "fuck" while "Scunthorpe" has none inside.
+        """
+        if self._starts is None:
+            pos = self._compact_map()
+            c = self.compact
+            starts = bytearray(len(c) + 1)
+            starts[len(c)] = 1
+            for j in range(len(c)):
+                if j == 0 or pos[j] != pos[j - 1] + 1 or _cls(c[j]) != _cls(c[j - 1]):
+                    starts[j] = 1
+            self._starts = starts
+        return bool(self._starts[i])
+
+    def gap_is_symbol(self, i: int) -> bool:
+        """Whether the separators before ``compact[i]`` include a symbol (not only space)."""
+        pos = self._compact_map()
+        return SEP_SYMBOL in self.spaced[pos[i - 1] + 1 : pos[i]]
+
+    # -- phonetic -----------------------------------------------------------------------
+    @property
+    def phonetic(self) -> str:
+        return self.compact.translate(_tables()[2])
+
+    def _phon_map(self) -> tuple[list[int], bytearray]:
+        if self._phon_pos is None or self._phon_starts is None:
+            table = _tables()[2]
+            pos: list[int] = []
+            starts = bytearray()
+            for j, ch in enumerate(self.compact):
+                reading = table.get(ord(ch))
+                if reading is None:
+                    pos.append(j)
+                    starts.append(1 if self.word_start(j) else 0)
+                else:
+                    pos.extend([j] * len(reading))
+                    starts.append(1)
+                    starts.extend(b"\0" * (len(reading) - 1))
+            starts.append(1)
+            self._phon_pos, self._phon_starts = pos, starts
+        return self._phon_pos, self._phon_starts
+
+    def phonetic_unit_start(self, p: int) -> bool:
+        """Whether a syllable or a Latin word starts at phonetic offset ``p`` (or p is the end)."""
+        return bool(self._phon_map()[1][p])
+
+    def phonetic_to_compact(self, start: int, end: int) -> tuple[int, int]:
+        pos = self._phon_map()[0]
+        return pos[start], pos[end - 1] + 1
+
+    def __repr__(self) -> str:
+        return f"Normalized({self.original!r} -> {self.compact!r})"
+
+
+def normalize(text: str) -> Normalized:
+    """Fold ``text`` into its canonical, spaced, compact and phonetic views."""
+    canon, marks, _, irregular = _tables()
+    canonical = text.translate(canon)
+    regular = len(canonical) == len(text) and irregular.isdisjoint(text)
+    spaced = _decode_leet(canonical).translate(marks)
+    compact = spaced.replace(SEP_SPACE, "").replace(SEP_SYMBOL, "")
+    return Normalized(text, canonical, spaced, compact, regular)
+
+
+def is_han(ch: str) -> bool:
+    """Whether ``ch`` is a Chinese character with a pinyin reading."""
+    return ord(ch) in _tables()[2]
+
+
+def reading(ch: str) -> str | None:
+    """The toneless pinyin of a Chinese character, if it has one."""
+    return _char_data("pinyin.txt").get(ch)
+
+
+def compact_boundaries(norm: Normalized) -> frozenset[int]:
+    """Internal word starts of a (term's) compact text, for multi-word term matching."""
+    return frozenset(i for i in range(1, len(norm.compact)) if norm.word_start(i))

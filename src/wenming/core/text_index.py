@@ -1,0 +1,181 @@
+"""A compiled multi-pattern index of phrases, matched against normalized text.
+
+Term lists run to hundreds of thousands of phrases, so matching uses an Aho-Corasick
+automaton (pyahocorasick, in C) over the *compact* view of the text, plus a second one
+over the *phonetic* view for Chinese phrases. Every raw hit is then checked by the rules
+that keep clean text clean:
+
+* a phrase that starts (ends) with a Latin letter or digit must start (end) at a word
+  boundary, so "cunt" never fires inside "Scunthorpe";
+* a Latin phrase may span separators the user inserted ("f u c k", "f.u.c.k") but not
+  join whole words that merely happen to spell it ("hero in" is not "heroin");
+* a phonetic hit is accepted when the user wrote at least part of the phrase in pinyin
+  ("sha逼", "shabi"), or — for phrases of three or more characters, where collisions are
+  rare — entirely in same-sounding characters ("代开发漂" for "代开发票").
+
+Payloads are the caller's integers; see :class:`Hit`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from wenming.core.normalize import Normalized, compact_boundaries, is_han, normalize
+
+MIN_PINYIN_LETTERS = 4
+MIN_HOMOPHONE_CHARS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A phrase found in a text: the caller's payload and the span in the original text."""
+
+    payload: int
+    start: int
+    end: int
+    via: str  # "exact", "pinyin" (partly or wholly written in pinyin) or "homophone"
+
+
+@dataclass(slots=True)
+class _Key:
+    length: int
+    latin_start: bool
+    latin_end: bool
+    check_internal: bool
+    bounds: frozenset[int]
+    payloads: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _PhoneticKey:
+    length: int
+    han_chars: int
+    payloads: list[tuple[int, str]] = field(default_factory=list)  # (payload, compact key)
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+class TextIndex:
+    """Add phrases with :meth:`add`, call :meth:`build` once, then :meth:`find` many times."""
+
+    def __init__(self) -> None:
+        self._exact = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._phonetic = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._keys: list[_Key] = []
+        self._pkeys: list[_PhoneticKey] = []
+        self._key_ids: dict[str, int] = {}
+        self._pkey_ids: dict[str, int] = {}
+        self._built = False
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, phrase: str, payload: int, *, phonetic_keys: Iterable[str] = ()) -> bool:
+        """Index ``phrase`` (and, for Chinese phrases, its pinyin spellings).
+
+        ``phonetic_keys`` are the phrase's pinyin readings without tones or spaces
+        (the caller chooses them: phrase-aware and per-character readings). Returns
+        ``False`` when the phrase normalizes to nothing (only separators, say).
+        """
+        if self._built:
+            raise RuntimeError("the index is already built")
+        norm = normalize(phrase)
+        key = norm.compact
+        if not key:
+            return False
+        kid = self._key_ids.get(key)
+        if kid is None:
+            has_han = any(is_han(c) for c in key)
+            kid = len(self._keys)
+            self._key_ids[key] = kid
+            self._keys.append(_Key(len(key), _latin(key[0]), _latin(key[-1]),
+                                   not has_han and len(key) > 1, compact_boundaries(norm)))
+            self._exact.add_word(key, kid)
+        self._keys[kid].payloads.append(payload)
+        han_chars = sum(1 for c in key if is_han(c))
+        if han_chars >= 2:
+            for pkey in set(phonetic_keys):
+                self._add_phonetic(pkey, payload, key, han_chars)
+        return True
+
+    def _add_phonetic(self, pkey: str, payload: int, key: str, han_chars: int) -> None:
+        pkey = normalize(pkey).compact
+        if not pkey:
+            return
+        pid = self._pkey_ids.get(pkey)
+        if pid is None:
+            pid = len(self._pkeys)
+            self._pkey_ids[pkey] = pid
+            self._pkeys.append(_PhoneticKey(len(pkey), han_chars))
+            self._phonetic.add_word(pkey, pid)
+        entry = self._pkeys[pid]
+        entry.han_chars = max(entry.han_chars, han_chars)
+        entry.payloads.append((payload, key))
+
+    def build(self) -> None:
+        """Compile the automata; the key dictionaries are only needed while adding."""
+        if self._keys:
+            self._exact.make_automaton()
+        if self._pkeys:
+            self._phonetic.make_automaton()
+        self._key_ids.clear()
+        self._pkey_ids.clear()
+        self._built = True
+
+    def find(self, norm: Normalized) -> list[Hit]:
+        """Every indexed phrase in ``norm``, with spans in the original text."""
+        hits: list[Hit] = []
+        compact = norm.compact
+        if self._keys and compact:
+            for last, kid in self._exact.iter(compact):
+                k = self._keys[kid]
+                s, e = last + 1 - k.length, last + 1
+                if k.latin_start and not norm.word_start(s):
+                    continue
+                if k.latin_end and not norm.word_start(e):
+                    continue
+                if k.check_internal and not _internal_ok(norm, s, e, k.bounds):
+                    continue
+                start, end = norm.compact_span(s, e)
+                hits.extend(Hit(p, start, end, "exact") for p in k.payloads)
+        if self._pkeys and compact:
+            self._find_phonetic(norm, hits)
+        return hits
+
+    def _find_phonetic(self, norm: Normalized, hits: list[Hit]) -> None:
+        compact = norm.compact
+        for last, pid in self._phonetic.iter(norm.phonetic):
+            pk = self._pkeys[pid]
+            ps, pe = last + 1 - pk.length, last + 1
+            if not (norm.phonetic_unit_start(ps) and norm.phonetic_unit_start(pe)):
+                continue
+            cs, ce = norm.phonetic_to_compact(ps, pe)
+            written = compact[cs:ce]
+            if all(is_han(c) for c in written):
+                if pk.han_chars < MIN_HOMOPHONE_CHARS:
+                    continue
+                via = "homophone"
+            elif pk.length >= MIN_PINYIN_LETTERS:
+                via = "pinyin"
+            else:
+                continue
+            start, end = norm.compact_span(cs, ce)
+            hits.extend(Hit(p, start, end, via) for p, key in pk.payloads if key != written)
+
+
+def _internal_ok(norm: Normalized, s: int, e: int, bounds: frozenset[int]) -> bool:
+    """Whether the word breaks inside a Latin match look like inserted separators."""
+    cuts = [k for k in range(s + 1, e) if norm.word_start(k)]
+    unexpected = [k for k in cuts if k - s not in bounds]
+    if not unexpected:
+        return True
+    edges = [s, *cuts, e]
+    if all(b - a <= 2 for a, b in itertools.pairwise(edges)):
+        return True  # spelled out: "f u c k", "fu ck"
+    return all(norm.gap_is_symbol(k) for k in unexpected)

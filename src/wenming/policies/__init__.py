@@ -1,0 +1,16 @@
+"""The bundled policy packs (the default pack lives in ``default/``)."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+
+def default_policy_path() -> Path:
+    """The path of the bundled default policy file."""
+    return Path(str(files("wenming.policies").joinpath("default/policy.yaml")))
+
+
+def default_examples_path() -> Path:
+    """The bundled example posts (JSONL) used by the demo."""
+    return Path(str(files("wenming.policies").joinpath("default/examples.jsonl")))
