@@ -32,7 +32,7 @@ categories:
     terms: [加微信, 代开发票, buy followers, 刷单返利, 网络赌博]
     rules:
       - {id: cn-mobile, pattern: '(?<!\\d)1[3-9]\\d{9}(?!\\d)', weight: 0.4}
-    domains: [scam-shop.example, {domain: evil.cn, weight: 0.8}]
+    domains: [scam-shop.top, {domain: evil.cn, weight: 0.8}]
     near: [{id: task-scam, terms: [刷单, 返利], within: 12}]
     label_at: 0.3
     limit_at: 0.6

@@ -55,8 +55,8 @@ _HOMOGLYPHS = {
 # Leetspeak, decoded only inside Latin words (between letters, or at a word's start).
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
          "@": "a", "$": "s", "!": "i", "|": "i", "+": "t"}  # fmt: skip
-_LEET_INNER = re.compile(r"(?<=[a-z])[0134578@$!|+9]+(?=[a-z])")
-_LEET_START = re.compile(r"(?<![a-z0-9@$!|+])[@$0134578]+(?=[a-z]{2})")
+_LEET_RE = re.compile(r"(?<=[a-z])[0134578@$!|+9]+(?=[a-z])"
+                      r"|(?<![a-z0-9@$!|+])[@$0134578]+(?=[a-z]{2})")
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_SYMBOLS = "@$!|+"
 
@@ -64,12 +64,6 @@ _LEET_SYMBOLS = "@$!|+"
 # (🅵🆄🅲🅺), emoji and pictographs (separators), tags and variation selectors (invisible).
 _ASTRAL = [(0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF), (0x1F000, 0x1F0FF), (0x1F200, 0x1FAFF),
            (0xE0000, 0xE007F), (0xE0100, 0xE01EF)]  # fmt: skip
-
-
-def _is_cjk(ch: str) -> bool:
-    cp = ord(ch)
-    return (0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF
-            or 0x3040 <= cp <= 0x30FF or 0xAC00 <= cp <= 0xD7AF)  # fmt: skip
 
 
 @cache
@@ -98,8 +92,10 @@ def _fold_char(ch: str, t2s: dict[str, str]) -> str:
 
 
 @cache
-def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], frozenset[str]]:
-    """Translate tables: canonical fold, separator marking, pinyin; and irregular chars."""
+def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], dict[int, str],
+                       frozenset[str]]:
+    """Translate tables (canonical fold, separator marks, pinyin, syllable mask) and the
+    characters whose fold is not exactly one character."""
     t2s = _char_data("t2s.txt")
     canon: dict[int, str] = {}
     marks: dict[int, str] = {}
@@ -125,7 +121,8 @@ def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], frozenset
     marks[ord("l")] = "i"
     # Readings get the same l/i fold as Latin text, so "海洛yin" meets "hailuoyin".
     pinyin = {ord(c): p.replace("l", "i") for c, p in _char_data("pinyin.txt").items()}
-    return canon, marks, pinyin, frozenset(irregular)
+    mask = {cp: "\x01" + "\x00" * (len(p) - 1) for cp, p in pinyin.items()}
+    return canon, marks, pinyin, mask, frozenset(irregular)
 
 
 def warm_up() -> None:
@@ -137,18 +134,13 @@ def _decode_leet(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
         return m.group().translate(_LEET_TABLE)
 
-    text = _LEET_START.sub(repl, text)
-    return _LEET_INNER.sub(repl, text)
+    return _LEET_RE.sub(repl, text)
 
 
-# Character classes of compact text; a class change is a word boundary.
-_LETTER, _DIGIT, _HAN = 0, 1, 2
-
-
-def _cls(ch: str) -> int:
-    if ch.isdigit():
-        return _DIGIT
-    return _HAN if _is_cjk(ch) else _LETTER
+# Runs of one character class (digits, CJK, anything else); a class change starts a word.
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
+_RUN_RE = re.compile(rf"\d+|[{_CJK}]+|[^\d{_CJK}]+")
+_GAP_RE = re.compile(f"[{_SEPS}]+")
 
 
 class Normalized:
@@ -158,8 +150,8 @@ class Normalized:
     :meth:`canonical_span`, :meth:`compact_span` and :meth:`phonetic_span`.
     """
 
-    __slots__ = ("_canon_pos", "_compact_pos", "_phon_pos", "_phon_starts", "_regular",
-                 "_starts", "canonical", "compact", "original", "spaced")  # fmt: skip
+    __slots__ = ("_canon_pos", "_compact_pos", "_mask", "_phonetic", "_regular", "_starts",
+                 "canonical", "compact", "original", "spaced")  # fmt: skip
 
     def __init__(self, original: str, canonical: str, spaced: str, compact: str,
                  regular: bool) -> None:  # fmt: skip
@@ -170,15 +162,15 @@ class Normalized:
         self._regular = regular
         self._canon_pos: list[int] | None = None
         self._compact_pos: list[int] | None = None
-        self._starts: bytearray | None = None
-        self._phon_pos: list[int] | None = None
-        self._phon_starts: bytearray | None = None
+        self._starts: frozenset[int] | None = None
+        self._phonetic: str | None = None
+        self._mask: str | None = None
 
     # -- canonical (== spaced) -> original -------------------------------------------
     def _canon_map(self) -> list[int]:
         if self._canon_pos is None:
             canon = _tables()[0]
-            pos: list[int] = []
+            pos = []
             for i, ch in enumerate(self.original):
                 pos.extend([i] * len(canon.get(ord(ch), ch)))
             self._canon_pos = pos
@@ -213,15 +205,14 @@ class Normalized:
         "fuck" while "Scunthorpe" has none inside.
         """
         if self._starts is None:
-            pos = self._compact_map()
-            c = self.compact
-            starts = bytearray(len(c) + 1)
-            starts[len(c)] = 1
-            for j in range(len(c)):
-                if j == 0 or pos[j] != pos[j - 1] + 1 or _cls(c[j]) != _cls(c[j - 1]):
-                    starts[j] = 1
-            self._starts = starts
-        return bool(self._starts[i])
+            starts = {m.start() for m in _RUN_RE.finditer(self.compact)}
+            removed = 0
+            for m in _GAP_RE.finditer(self.spaced):
+                starts.add(m.start() - removed)
+                removed += m.end() - m.start()
+            starts.add(len(self.compact))
+            self._starts = frozenset(starts)
+        return i in self._starts
 
     def gap_is_symbol(self, i: int) -> bool:
         """Whether the separators before ``compact[i]`` include a symbol (not only space)."""
@@ -231,44 +222,64 @@ class Normalized:
     # -- phonetic -----------------------------------------------------------------------
     @property
     def phonetic(self) -> str:
-        return self.compact.translate(_tables()[2])
+        if self._phonetic is None:
+            c = self.compact
+            self._phonetic = c if c.isascii() else c.translate(_tables()[2])
+        return self._phonetic
 
-    def _phon_map(self) -> tuple[list[int], bytearray]:
-        if self._phon_pos is None or self._phon_starts is None:
-            table = _tables()[2]
-            pos: list[int] = []
-            starts = bytearray()
-            for j, ch in enumerate(self.compact):
-                reading = table.get(ord(ch))
-                if reading is None:
-                    pos.append(j)
-                    starts.append(1 if self.word_start(j) else 0)
-                else:
-                    pos.extend([j] * len(reading))
-                    starts.append(1)
-                    starts.extend(b"\0" * (len(reading) - 1))
-            starts.append(1)
-            self._phon_pos, self._phon_starts = pos, starts
-        return self._phon_pos, self._phon_starts
+    def _phon_mask(self) -> str:
+        # Same length as ``phonetic``: "\x01" where a syllable starts, "\x00" inside one,
+        # and the character itself elsewhere (compact text never holds control characters).
+        if self._mask is None:
+            c = self.compact
+            self._mask = c if c.isascii() else c.translate(_tables()[3])
+        return self._mask
+
+    def _phon_index(self, p: int) -> int:
+        return p - self._phon_mask().count("\x00", 0, p + 1)
 
     def phonetic_unit_start(self, p: int) -> bool:
         """Whether a syllable or a Latin word starts at phonetic offset ``p`` (or p is the end)."""
-        return bool(self._phon_map()[1][p])
+        mask = self._phon_mask()
+        if p >= len(mask):
+            return True
+        c = mask[p]
+        if c == "\x01":
+            return True
+        return c != "\x00" and self.word_start(self._phon_index(p))
 
     def phonetic_to_compact(self, start: int, end: int) -> tuple[int, int]:
-        pos = self._phon_map()[0]
-        return pos[start], pos[end - 1] + 1
+        return self._phon_index(start), self._phon_index(end - 1) + 1
 
     def __repr__(self) -> str:
         return f"Normalized({self.original!r} -> {self.compact!r})"
 
 
+@cache
+def _ascii_tables() -> tuple[bytes, bytes, bytes]:
+    """Byte-level equivalents of the fold and mark tables for pure-ASCII text (fast path)."""
+    canon, marks = _tables()[:2]
+    fold = bytes(ord(canon.get(b, chr(b)) or " ") for b in range(128)) + bytes(range(128, 256))
+    delete = bytes(b for b in range(128) if canon.get(b) == "")
+    mark = bytes(ord(marks.get(b, chr(b))) for b in range(128)) + bytes(range(128, 256))
+    return fold, delete, mark
+
+
 def normalize(text: str) -> Normalized:
     """Fold ``text`` into its canonical, spaced, compact and phonetic views."""
-    canon, marks, _, irregular = _tables()
-    canonical = text.translate(canon)
-    regular = len(canonical) == len(text) and irregular.isdisjoint(text)
-    spaced = _decode_leet(canonical).translate(marks)
+    canon, marks, _, _, irregular = _tables()
+    fold, delete, mark = _ascii_tables()
+    if text.isascii():
+        canonical = text.encode("ascii").translate(fold, delete).decode("ascii")
+        regular = len(canonical) == len(text)
+    else:
+        canonical = text.translate(canon)
+        regular = len(canonical) == len(text) and irregular.isdisjoint(text)
+    decoded = _decode_leet(canonical)
+    if decoded.isascii():
+        spaced = decoded.encode("ascii").translate(mark).decode("ascii")
+    else:
+        spaced = decoded.translate(marks)
     compact = spaced.replace(SEP_SPACE, "").replace(SEP_SYMBOL, "")
     return Normalized(text, canonical, spaced, compact, regular)
 

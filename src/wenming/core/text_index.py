@@ -1,7 +1,7 @@
 """A compiled multi-pattern index of phrases, matched against normalized text.
 
 Term lists run to hundreds of thousands of phrases, so matching uses an Aho-Corasick
-automaton (pyahocorasick, in C) over the *compact* view of the text, plus a second one
+automaton (ahocorasick-rs, in Rust) over the *compact* view of the text, plus a second one
 over the *phonetic* view for Chinese phrases. Every raw hit is then checked by the rules
 that keep clean text clean:
 
@@ -22,7 +22,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import ahocorasick
+import ahocorasick_rs
 
 from wenming.core.normalize import Normalized, compact_boundaries, is_han, normalize
 
@@ -65,8 +65,8 @@ class TextIndex:
     """Add phrases with :meth:`add`, call :meth:`build` once, then :meth:`find` many times."""
 
     def __init__(self) -> None:
-        self._exact = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self._phonetic = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._exact: ahocorasick_rs.AhoCorasick | None = None
+        self._phonetic: ahocorasick_rs.AhoCorasick | None = None
         self._keys: list[_Key] = []
         self._pkeys: list[_PhoneticKey] = []
         self._key_ids: dict[str, int] = {}
@@ -96,7 +96,6 @@ class TextIndex:
             self._key_ids[key] = kid
             self._keys.append(_Key(len(key), _latin(key[0]), _latin(key[-1]),
                                    not has_han and len(key) > 1, compact_boundaries(norm)))
-            self._exact.add_word(key, kid)
         self._keys[kid].payloads.append(payload)
         han_chars = sum(1 for c in key if is_han(c))
         if han_chars >= 2:
@@ -113,17 +112,17 @@ class TextIndex:
             pid = len(self._pkeys)
             self._pkey_ids[pkey] = pid
             self._pkeys.append(_PhoneticKey(len(pkey), han_chars))
-            self._phonetic.add_word(pkey, pid)
         entry = self._pkeys[pid]
         entry.han_chars = max(entry.han_chars, han_chars)
         entry.payloads.append((payload, key))
 
     def build(self) -> None:
         """Compile the automata; the key dictionaries are only needed while adding."""
+        standard = ahocorasick_rs.MatchKind.Standard  # every match, overlapping ones too
         if self._keys:
-            self._exact.make_automaton()
+            self._exact = ahocorasick_rs.AhoCorasick(list(self._key_ids), matchkind=standard)
         if self._pkeys:
-            self._phonetic.make_automaton()
+            self._phonetic = ahocorasick_rs.AhoCorasick(list(self._pkey_ids), matchkind=standard)
         self._key_ids.clear()
         self._pkey_ids.clear()
         self._built = True
@@ -132,10 +131,9 @@ class TextIndex:
         """Every indexed phrase in ``norm``, with spans in the original text."""
         hits: list[Hit] = []
         compact = norm.compact
-        if self._keys and compact:
-            for last, kid in self._exact.iter(compact):
+        if self._exact is not None and compact:
+            for kid, s, e in self._exact.find_matches_as_indexes(compact, overlapping=True):
                 k = self._keys[kid]
-                s, e = last + 1 - k.length, last + 1
                 if k.latin_start and not norm.word_start(s):
                     continue
                 if k.latin_end and not norm.word_start(e):
@@ -144,15 +142,15 @@ class TextIndex:
                     continue
                 start, end = norm.compact_span(s, e)
                 hits.extend(Hit(p, start, end, "exact") for p in k.payloads)
-        if self._pkeys and compact:
-            self._find_phonetic(norm, hits)
+        if self._phonetic is not None and compact:
+            self._find_phonetic(norm, self._phonetic, hits)
         return hits
 
-    def _find_phonetic(self, norm: Normalized, hits: list[Hit]) -> None:
+    def _find_phonetic(self, norm: Normalized, automaton: ahocorasick_rs.AhoCorasick,
+                       hits: list[Hit]) -> None:
         compact = norm.compact
-        for last, pid in self._phonetic.iter(norm.phonetic):
+        for pid, ps, pe in automaton.find_matches_as_indexes(norm.phonetic, overlapping=True):
             pk = self._pkeys[pid]
-            ps, pe = last + 1 - pk.length, last + 1
             if not (norm.phonetic_unit_start(ps) and norm.phonetic_unit_start(pe)):
                 continue
             cs, ce = norm.phonetic_to_compact(ps, pe)

@@ -31,9 +31,9 @@ SHORTENERS = frozenset(
 
 # Scheme or www prefix, or a bare host with a dot; "[.]", "(.)", "。" and " dot " defanged.
 _DOT = r"(?:\.|。|．|\[\.\]|\(\.\)|\s+dot\s+|\[dot\])"
-_LABEL = r"[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _URL_RE = re.compile(
-    rf"(?:(?:h[tx]{{2}}ps?|ftp)://)?((?:{_LABEL}{_DOT})+[a-z]{{2,24}}|xn--[a-z0-9-]+)"
+    rf"(?<![a-z0-9-])(?:(?:h[tx]{{2}}ps?|ftp)://)?((?:{_LABEL}{_DOT})+(?:[a-z]{{2,24}}|xn--[a-z0-9-]+))"
     r"(?::\d{2,5})?(?:/[^\s<>\"'，。！？]*)?",
 )
 _DEFANG = re.compile(r"\[\.\]|\(\.\)|\s+dot\s+|\[dot\]|。|．")
