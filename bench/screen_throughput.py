@@ -50,7 +50,8 @@ def corpus(n: int, rng: random.Random, han: list[str]) -> list[str]:
         target = rng.choice((20, 40, 80, 140, 200))
         while sum(len(p) for p in parts) < target:
             if rng.random() < 0.55:
-                parts.append("".join(rng.choices(han, k=rng.randint(4, 16))) + rng.choice("，。！？"))
+                chars = rng.choices(han, k=rng.randint(4, 16))
+                parts.append("".join(chars) + rng.choice("，。！？"))
             else:
                 words = rng.choices(WORDS, k=rng.randint(3, 9))
                 parts.append(" ".join(words) + rng.choice(".!? "))

@@ -122,6 +122,7 @@ TRICKS: tuple[Trick, ...] = (
     Trick("homophones", lambda t: sum(1 for c in t if is_han(c)) >= 3, _homophone),
 )
 
+PHONETIC_TRICKS = frozenset({"pinyin", "pinyin-mixed", "homophones"})
 CARRIERS = ("{} ", "well {} then", "我觉得{}真的", "【{}】!!", "看看这个{}吧 ok")
 
 
@@ -137,14 +138,17 @@ class TrickResult:
         return self.caught / self.total if self.total else 1.0
 
 
-def corpus(terms: Iterable[str], *, seed: int = 7,
-           variants: int = 3) -> dict[str, list[tuple[str, str]]]:
-    """Per trick, ``(term, text)`` pairs: each term rewritten inside carrier sentences."""
+def corpus(terms: Iterable[str], *, seed: int = 7, variants: int = 3,
+           literal: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, str]]]:
+    """Per trick, ``(term, text)`` pairs: each term rewritten inside carrier sentences.
+
+    Terms in ``literal`` opted out of phonetic matching and get no phonetic rewrites.
+    """
     rng = random.Random(seed)
     out: dict[str, list[tuple[str, str]]] = {t.name: [] for t in TRICKS}
     for term in terms:
         for trick in TRICKS:
-            if not trick.applies(term):
+            if not trick.applies(term) or (term in literal and trick.name in PHONETIC_TRICKS):
                 continue
             for _ in range(variants):
                 written = trick.rewrite(term, rng)
@@ -157,10 +161,11 @@ def corpus(terms: Iterable[str], *, seed: int = 7,
     return out
 
 
-def recall(screener: Screener, terms: Iterable[str], *, seed: int = 7) -> list[TrickResult]:
+def recall(screener: Screener, terms: Iterable[str], *, seed: int = 7,
+           literal: frozenset[str] = frozenset()) -> list[TrickResult]:
     """Screen the evasion corpus of ``terms`` and count, per trick, what was caught."""
     results = []
-    for trick, pairs in corpus(terms, seed=seed).items():
+    for trick, pairs in corpus(terms, seed=seed, literal=literal).items():
         decisions = screener.screen([text for _, text in pairs])
         missed = tuple(text for (_, text), d in zip(pairs, decisions, strict=True) if not d.labels)
         results.append(TrickResult(trick, len(pairs) - len(missed), len(pairs), missed))

@@ -87,6 +87,7 @@ def test_folds_width_case_homoglyphs_and_traditional() -> None:
 def test_leetspeak_is_decoded_inside_words_only() -> None:
     assert normalize("sh1t").compact == "shit"
     assert normalize("$hit").compact == "shit"
+    assert normalize("g0 t0 h3ll0").compact == "gotoheiio"
     assert normalize("a55hole").compact == normalize("asshole").compact
     # Digits that stand alone stay digits: phone numbers, prices, years.
     assert normalize("call 13812345678").compact.endswith("13812345678")

@@ -201,3 +201,34 @@ def policy_check(
         table.add_row(c.id, f"{c.title.get('zh', '')} / {c.title.get('en', '')}", str(c.severity),
                       str(len(c.terms)), str(len(c.rules)), str(len(c.domains)), th)
     Console().print(table)
+
+
+@policy_app.command("redteam")
+def policy_redteam(
+    file: Annotated[Path | None, typer.Argument(help="Policy YAML (default: the bundled pack).")]
+    = None,
+    limit: Annotated[int, typer.Option(help="Use at most this many terms per category.")] = 50,
+    show: Annotated[int, typer.Option(help="Print this many missed examples per trick.")] = 3,
+) -> None:
+    """Rewrite the policy's own terms with common evasion tricks and report recall per trick.
+
+    Each term is written with full-width letters, invisible characters, separators, look-alike letters, leetspeak, traditional characters, pinyin and homophones, inside short carrier sentences; the table shows how many rewrites the policy still catches.
+    """  # noqa: E501
+    from wenming.evasion import recall
+
+    screener = _load(file)
+    terms = [t.text for c in screener.policy.categories.values() for t in c.terms[:limit]
+             if t.weight >= min(c.thresholds.values())]
+    table = Table(title=f"evasion recall of {len(terms)} terms, policy {screener.policy.version}",
+                  show_edge=False)
+    for col in ("trick", "caught", "total", "recall"):
+        table.add_column(col, justify="right" if col != "trick" else "left")
+    literal = frozenset(t.text for c in screener.policy.categories.values() for t in c.terms
+                        if not t.phonetic)
+    results = recall(screener, terms, literal=literal)
+    for r in results:
+        table.add_row(r.trick, str(r.caught), str(r.total), f"{r.recall:.1%}")
+    Console().print(table)
+    for r in results:
+        for text in r.missed[:show]:
+            Console().print(f"[yellow]missed[/] ({r.trick}): {text!r}")

@@ -55,8 +55,9 @@ _HOMOGLYPHS = {
 # Leetspeak, decoded only inside Latin words (between letters, or at a word's start).
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
          "@": "a", "$": "s", "!": "i", "|": "i", "+": "t"}  # fmt: skip
-_LEET_RE = re.compile(r"(?<=[a-z])[0134578@$!|+9]+(?=[a-z])"
-                      r"|(?<![a-z0-9@$!|+])[@$0134578]+(?=[a-z]{2})")
+_LEET_RE = re.compile(r"(?<=[a-z])[0134578@$!|+9]+(?=[a-z])"  # inside a word: sh1t
+                      r"|(?<![a-z0-9@$!|+])[@$0134578]+(?=[a-z])"  # at its start: $hit
+                      r"|(?<=[a-z])[013457]{1,2}(?![a-z0-9])")  # a digit or two at its end: t0
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_SYMBOLS = "@$!|+"
 
