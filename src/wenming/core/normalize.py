@@ -106,9 +106,10 @@ def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], dict[int,
         ch = chr(cp)
         if 0xD800 <= cp <= 0xDFFF:
             continue
+        # Tables list every character, unchanged ones too: a miss in str.translate
+        # raises and catches a KeyError inside CPython, which doubles its cost.
         folded = _fold_char(ch, t2s)
-        if folded != ch:
-            canon[cp] = folded
+        canon[cp] = folded
         if len(folded) != 1:
             irregular.append(ch)
         cat = unicodedata.category(ch)
@@ -116,13 +117,17 @@ def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], dict[int,
             marks[cp] = SEP_SPACE
         elif cat[0] in "PSZC" and ch not in _LEET_SYMBOLS:
             marks[cp] = SEP_SYMBOL
+        else:
+            marks[cp] = ch
     for ch in _LEET_SYMBOLS:
         marks[ord(ch)] = SEP_SYMBOL  # left over after leet decoding: plain punctuation
     # "l", "1" and "|" look alike; fold them together so "ki1l" and "kill" meet.
     marks[ord("l")] = "i"
     # Readings get the same l/i fold as Latin text, so "海洛yin" meets "hailuoyin".
-    pinyin = {ord(c): p.replace("l", "i") for c, p in _char_data("pinyin.txt").items()}
-    mask = {cp: "\x01" + "\x00" * (len(p) - 1) for cp, p in pinyin.items()}
+    readings = {ord(c): p.replace("l", "i") for c, p in _char_data("pinyin.txt").items()}
+    pinyin = {cp: readings.get(cp, chr(cp)) for cp in code_points}
+    mask = {cp: "\x01" + "\x00" * (len(readings[cp]) - 1) if cp in readings else chr(cp)
+            for cp in code_points}
     return canon, marks, pinyin, mask, frozenset(irregular)
 
 
@@ -287,7 +292,7 @@ def normalize(text: str) -> Normalized:
 
 def is_han(ch: str) -> bool:
     """Whether ``ch`` is a Chinese character with a pinyin reading."""
-    return ord(ch) in _tables()[2]
+    return ch in _char_data("pinyin.txt")
 
 
 def reading(ch: str) -> str | None:
