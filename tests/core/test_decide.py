@@ -10,7 +10,7 @@ from wenming.pipeline import Screener
 
 
 def _sig(cat: str, score: float, term: str) -> Signal:
-    return Signal(cat, score, "lexicon", 0, 1, "x", {"term": term})
+    return Signal(cat, score, "lexicon", None, None, "x", {"term": term})
 
 
 def test_distinct_findings_add_up_and_repeats_do_not() -> None:
@@ -45,3 +45,19 @@ def test_output_matches_the_design_contract(screener: Screener) -> None:
     for e in out["evidence"]:
         assert set(e) >= {"category", "detector", "start", "end", "match"}
     assert {e["detector"] for e in out["evidence"]} == {"lexicon", "rules"}
+
+
+def _span(cat: str, score: float, term: str, start: int, end: int) -> Signal:
+    return Signal(cat, score, "lexicon", start, end, "x", {"term": term})
+
+
+def test_overlapping_spans_count_once_at_their_best() -> None:
+    # "线上赌场" and the "赌场" inside it; two spellings matching the same characters.
+    nested = [_span("a", 0.6, "线上赌场", 0, 4), _span("a", 0.5, "赌场", 2, 4)]
+    assert combine(nested)["a"] == pytest.approx(0.6)
+    same = [_span("a", 0.5, "傻逼", 0, 5), _span("a", 0.5, "煞笔", 0, 5)]
+    assert combine(same)["a"] == pytest.approx(0.5)
+    apart = [_span("a", 0.5, "x", 0, 2), _span("a", 0.5, "y", 5, 7)]
+    assert combine(apart)["a"] == pytest.approx(0.75)
+    repeated = [_span("a", 0.5, "x", 0, 2), _span("a", 0.5, "x", 5, 7)]
+    assert combine(repeated)["a"] == pytest.approx(0.5)

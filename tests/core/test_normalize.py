@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wenming.core.normalize import _LEET, SEP_SYMBOL, normalize
+from wenming.core.normalize import _LEET, SEP_BREAK, SEP_SYMBOL, normalize
 
 # Text drawn from the characters evaders use: Latin, digits, leet symbols, full-width
 # forms, Cyrillic/Greek look-alikes, CJK (simplified and traditional), separators,
@@ -23,7 +23,7 @@ TEXT = st.text(alphabet=ALPHABET, max_size=40) | st.text(max_size=40)
 def test_views_have_consistent_lengths(text: str) -> None:
     n = normalize(text)
     assert len(n.spaced) == len(n.canonical)
-    assert n.compact == n.spaced.replace(" ", "").replace(SEP_SYMBOL, "")
+    assert n.compact == n.spaced.replace(" ", "").replace(SEP_SYMBOL, "").replace(SEP_BREAK, "")
 
 
 @settings(max_examples=400, deadline=None)
@@ -50,7 +50,7 @@ def test_each_compact_char_comes_from_the_original_char_it_maps_to(text: str) ->
         canon = normalize(text[start:end]).canonical  # the source, folded on its own
         # In context a source character may also have been decoded as leetspeak, and
         # "l" is folded together with its look-alikes "1" and "|".
-        options = set(canon) | {_LEET.get(c, c) for c in canon} | ({"i"} if "l" in canon else set())
+        options = set(canon) | {_LEET.get(c, c) for c in canon}
         assert n.compact[j] in options, (text, j, n.compact, canon)
 
 
@@ -87,7 +87,7 @@ def test_folds_width_case_homoglyphs_and_traditional() -> None:
 def test_leetspeak_is_decoded_inside_words_only() -> None:
     assert normalize("sh1t").compact == "shit"
     assert normalize("$hit").compact == "shit"
-    assert normalize("g0 t0 h3ll0").compact == "gotoheiio"
+    assert normalize("g0 t0 h3ll0").compact == "gotohello"
     assert normalize("a55hole").compact == normalize("asshole").compact
     # Digits that stand alone stay digits: phone numbers, prices, years.
     assert normalize("call 13812345678").compact.endswith("13812345678")

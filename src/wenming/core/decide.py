@@ -1,8 +1,9 @@
 """The decision engine: signals and a policy in, a verdict with its reasons out.
 
-Signals of one category combine by noisy-OR over *distinct* findings (the same term
-found five times counts once, at its best score), so several weak cues add up while
-repetition does not. Each category's score maps to the strongest action whose
+Signals of one category combine by noisy-OR over *distinct* findings, so several weak
+cues add up while repetition does not: the same term found five times counts once, and
+signals whose spans overlap (a term and the longer term containing it, two spellings
+matching the same characters) count once, at their best score. Each category's score maps to the strongest action whose
 threshold it reaches; the item's verdict is the strongest over all categories, and its
 labels are the categories that reached their lowest threshold.
 """
@@ -25,18 +26,43 @@ def _finding(signal: Signal) -> tuple[str, str]:
 
 def combine(signals: Iterable[Signal]) -> dict[str, float]:
     """Category scores: noisy-OR over distinct findings, each at its best score."""
-    best: dict[str, dict[tuple[str, str], float]] = {}
+    by_category: dict[str, list[Signal]] = {}
     for s in signals:
-        per = best.setdefault(s.category, {})
-        key = _finding(s)
-        per[key] = max(per.get(key, 0.0), s.score)
+        by_category.setdefault(s.category, []).append(s)
     scores: dict[str, float] = {}
-    for category, findings in best.items():
+    for category, found in by_category.items():
         miss = 1.0
-        for score in findings.values():
+        for score in _finding_scores(found):
             miss *= 1.0 - min(max(score, 0.0), 1.0)
         scores[category] = 1.0 - miss
     return scores
+
+
+def _finding_scores(signals: list[Signal]) -> list[float]:
+    """One score per distinct finding: overlapping spans merge, repeated keys count once."""
+    spanned = sorted((s for s in signals if s.start is not None and s.end is not None),
+                     key=lambda s: (s.start, s.end))
+    clusters: list[tuple[int, float, set[tuple[str, str]]]] = []  # (end, best, keys)
+    for s in spanned:
+        assert s.start is not None and s.end is not None
+        if clusters and s.start < clusters[-1][0]:
+            end, best, keys = clusters[-1]
+            keys.add(_finding(s))
+            clusters[-1] = (max(end, s.end), max(best, s.score), keys)
+        else:
+            clusters.append((s.end, s.score, {_finding(s)}))
+    best_by_key: dict[tuple[str, str], float] = {}
+    for s in signals:
+        if s.start is None or s.end is None:
+            best_by_key[_finding(s)] = max(best_by_key.get(_finding(s), 0.0), s.score)
+    out = list(best_by_key.values())
+    seen: set[tuple[str, str]] = set()
+    for _, best, keys in sorted(clusters, key=lambda c: -c[1]):
+        if keys <= seen:
+            continue  # the same term(s) again elsewhere in the text
+        seen |= keys
+        out.append(best)
+    return out
 
 
 def decide(item_id: str, signals: Iterable[Signal], policy: Policy) -> Decision:

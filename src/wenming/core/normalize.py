@@ -35,7 +35,9 @@ from importlib.resources import files
 
 SEP_SPACE = " "
 SEP_SYMBOL = "\x1f"
-_SEPS = SEP_SPACE + SEP_SYMBOL
+SEP_BREAK = "\x1e"  # sentence punctuation and line breaks: Chinese matches never span one
+_SEPS = SEP_SPACE + SEP_SYMBOL + SEP_BREAK
+_BREAKS = ",。!?;:\n\r\u2028\u2029"
 
 # Latin look-alikes from other scripts (Cyrillic, Greek, Armenian, Latin small capitals).
 # NFKC does not fold these; filters that ignore them are trivially evaded ("сasinо").
@@ -113,18 +115,17 @@ def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], dict[int,
         if len(folded) != 1:
             irregular.append(ch)
         cat = unicodedata.category(ch)
-        if ch.isspace():
+        if ch in _BREAKS:
+            marks[cp] = SEP_BREAK
+        elif ch.isspace():
             marks[cp] = SEP_SPACE
         elif cat[0] in "PSZC" and ch not in _LEET_SYMBOLS:
             marks[cp] = SEP_SYMBOL
         else:
             marks[cp] = ch
-    for ch in _LEET_SYMBOLS:
-        marks[ord(ch)] = SEP_SYMBOL  # left over after leet decoding: plain punctuation
-    # "l", "1" and "|" look alike; fold them together so "ki1l" and "kill" meet.
-    marks[ord("l")] = "i"
-    # Readings get the same l/i fold as Latin text, so "海洛yin" meets "hailuoyin".
-    readings = {ord(c): p.replace("l", "i") for c, p in _char_data("pinyin.txt").items()}
+    for ch in _LEET_SYMBOLS:  # left over after leet decoding: plain punctuation
+        marks[ord(ch)] = SEP_BREAK if ch in _BREAKS else SEP_SYMBOL
+    readings = {ord(c): p for c, p in _char_data("pinyin.txt").items()}
     pinyin = {cp: readings.get(cp, chr(cp)) for cp in code_points}
     mask = {cp: "\x01" + "\x00" * (len(readings[cp]) - 1) if cp in readings else chr(cp)
             for cp in code_points}
@@ -223,7 +224,13 @@ class Normalized:
     def gap_is_symbol(self, i: int) -> bool:
         """Whether the separators before ``compact[i]`` include a symbol (not only space)."""
         pos = self._compact_map()
-        return SEP_SYMBOL in self.spaced[pos[i - 1] + 1 : pos[i]]
+        gap = self.spaced[pos[i - 1] + 1 : pos[i]]
+        return SEP_SYMBOL in gap or SEP_BREAK in gap
+
+    def spans_break(self, start: int, end: int) -> bool:
+        """Whether ``compact[start:end]`` spans sentence punctuation or a line break."""
+        pos = self._compact_map()
+        return SEP_BREAK in self.spaced[pos[start] : pos[end - 1]]
 
     # -- phonetic -----------------------------------------------------------------------
     @property
@@ -286,7 +293,7 @@ def normalize(text: str) -> Normalized:
         spaced = decoded.encode("ascii").translate(mark).decode("ascii")
     else:
         spaced = decoded.translate(marks)
-    compact = spaced.replace(SEP_SPACE, "").replace(SEP_SYMBOL, "")
+    compact = spaced.replace(SEP_SPACE, "").replace(SEP_SYMBOL, "").replace(SEP_BREAK, "")
     return Normalized(text, canonical, spaced, compact, regular)
 
 

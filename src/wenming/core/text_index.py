@@ -46,6 +46,7 @@ class _Key:
     latin_start: bool
     latin_end: bool
     check_internal: bool
+    has_han: bool
     bounds: frozenset[int]
     payloads: list[int] = field(default_factory=list)
 
@@ -89,15 +90,17 @@ class TextIndex:
         key = norm.compact
         if not key:
             return False
-        kid = self._key_ids.get(key)
-        if kid is None:
-            has_han = any(is_han(c) for c in key)
-            kid = len(self._keys)
-            self._key_ids[key] = kid
-            self._keys.append(_Key(len(key), _latin(key[0]), _latin(key[-1]),
-                                   not has_han and len(key) > 1, compact_boundaries(norm)))
-        self._keys[kid].payloads.append(payload)
         han_chars = sum(1 for c in key if is_han(c))
+        for variant in _l_variants(key):
+            kid = self._key_ids.get(variant)
+            if kid is None:
+                kid = len(self._keys)
+                self._key_ids[variant] = kid
+                self._keys.append(_Key(len(key), _latin(key[0]), _latin(key[-1]),
+                                       not han_chars and len(key) > 1, han_chars > 0,
+                                       compact_boundaries(norm)))
+            if payload not in self._keys[kid].payloads:
+                self._keys[kid].payloads.append(payload)
         if han_chars >= 2:
             for pkey in set(phonetic_keys):
                 self._add_phonetic(pkey, payload, key, han_chars)
@@ -140,6 +143,8 @@ class TextIndex:
                     continue
                 if k.check_internal and not _internal_ok(norm, s, e, k.bounds):
                     continue
+                if k.has_han and e - s > 1 and norm.spans_break(s, e):
+                    continue
                 start, end = norm.compact_span(s, e)
                 hits.extend(Hit(p, start, end, "exact") for p in k.payloads)
         if self._phonetic is not None and compact:
@@ -154,6 +159,8 @@ class TextIndex:
             if not (norm.phonetic_unit_start(ps) and norm.phonetic_unit_start(pe)):
                 continue
             cs, ce = norm.phonetic_to_compact(ps, pe)
+            if norm.spans_break(cs, ce):
+                continue
             written = compact[cs:ce]
             if all(is_han(c) for c in written):
                 if pk.han_chars < MIN_HOMOPHONE_CHARS:
@@ -168,12 +175,34 @@ class TextIndex:
 
 
 def _internal_ok(norm: Normalized, s: int, e: int, bounds: frozenset[int]) -> bool:
-    """Whether the word breaks inside a Latin match look like inserted separators."""
+    """Whether the word breaks inside a Latin match look like inserted separators.
+
+    A break the phrase itself has ("buy followers") is fine; any other must hold a
+    symbol ("f.u.c.k", "f*ck") or sit beside a lone letter ("f u c k", "f uck") —
+    white space between longer pieces joins real words ("go ok", "hero in").
+    """
     cuts = [k for k in range(s + 1, e) if norm.word_start(k)]
-    unexpected = [k for k in cuts if k - s not in bounds]
-    if not unexpected:
-        return True
     edges = [s, *cuts, e]
-    if all(b - a <= 2 for a, b in itertools.pairwise(edges)):
-        return True  # spelled out: "f u c k", "fu ck"
-    return all(norm.gap_is_symbol(k) for k in unexpected)
+    for i, k in enumerate(cuts, start=1):
+        if k - s in bounds or norm.gap_is_symbol(k):
+            continue
+        if edges[i] - edges[i - 1] > 1 and edges[i + 1] - edges[i] > 1:
+            return False
+    return True
+
+
+def _l_variants(key: str) -> list[str]:
+    """The key and its spellings with "l" written as "i" (from "1", "|" or "I" look-alikes)."""
+    at = [i for i, c in enumerate(key) if c == "l"]
+    if not at:
+        return [key]
+    if len(at) > 3:
+        return [key, key.replace("l", "i")]
+    out = []
+    for subset in itertools.product((False, True), repeat=len(at)):
+        chars = list(key)
+        for i, swap in zip(at, subset, strict=True):
+            if swap:
+                chars[i] = "i"
+        out.append("".join(chars))
+    return out
