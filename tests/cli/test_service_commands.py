@@ -9,9 +9,11 @@ from sqlalchemy import update
 from typer.testing import CliRunner
 
 from tests.databases import Database
-from tests.databases import db as db  # noqa: PLC0414 - re-exported fixture
-from tests.databases import pg_schema as pg_schema  # noqa: PLC0414
-from tests.databases import sqlite_template as sqlite_template  # noqa: PLC0414
+
+# The database fixtures, imported under their own names so pytest finds them here.
+from tests.databases import db as db
+from tests.databases import pg_schema as pg_schema
+from tests.databases import sqlite_template as sqlite_template
 from wenming.cli import _load_commands, app
 from wenming.config import Settings
 from wenming.runtime import Runtime

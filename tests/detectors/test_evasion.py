@@ -86,8 +86,8 @@ def test_phonetic_can_be_switched_off(tmp_path: Path) -> None:
 
 def test_hard_cases_found_while_tuning_the_default_pack(tmp_path: Path) -> None:
     p = tmp_path / "p.yaml"
-    p.write_text("categories:\n  a:\n    terms: [gook, spic, kill yourself, 杀了你, 一夜情, 王八蛋]\n"
-                 "    block_at: 0.9\n", encoding="utf-8")
+    p.write_text("categories:\n  a:\n    terms: [gook, spic, kill yourself, 杀了你, 一夜情, "
+                 "王八蛋]\n    block_at: 0.9\n", encoding="utf-8")
     s = Screener.from_policy(p)
     clean = ["At 7 we will go ok na.", "The SPLC said so", "你干啥了。你说", "满意!也請回复",
              "希望吧，但愿如此", "skill yourself up"]

@@ -20,6 +20,8 @@ app = typer.Typer(
 
 _COMMAND_MODULES = [
     "screen",
+    "serve", "db", "keys", "audit",
+    "classify",
 ]
 
 
