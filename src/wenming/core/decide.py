@@ -4,8 +4,9 @@ Signals of one category combine by noisy-OR over *distinct* findings, so several
 cues add up while repetition does not: the same term found five times counts once, and
 signals whose spans overlap (a term and the longer term containing it, two spellings
 matching the same characters) count once, at their best score. Each category's score
-maps to the strongest action whose threshold it reaches; the item's verdict is the strongest over all categories, and its
-labels are the categories that reached their lowest threshold.
+maps to the strongest action whose threshold it reaches; the item's verdict is the
+strongest over all categories, and its labels are the categories that reached their
+lowest threshold.
 """
 
 from __future__ import annotations
