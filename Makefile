@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup demo test lint bench clean
+.PHONY: help setup demo test lint bench models clean
 
 help:  ## list the verbs
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,6 +33,10 @@ lint: $(STAMP)  ## ruff and mypy only
 
 bench: $(STAMP)  ## run the benchmarks (they print figures; they never fail the build)
 	$(BIN)/python bench/screen_throughput.py
+	$(BIN)/python bench/classifier_quality.py
+
+models: $(STAMP)  ## retrain the default classifiers from ../shared/datasets (CPU, minutes)
+	$(BIN)/python scripts/train_models.py --datasets ../shared/datasets
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -67,7 +67,7 @@ def main() -> None:
     for r in recall(screener, terms, literal=literal):
         print(f"{r.trick:<14} {r.caught:>7} {r.total:>7} {r.recall:>8.1%}")
 
-    print("\n## labels on public data sets (term lists, rules and URLs only)")
+    print("\n## labels on public data sets (the whole policy: terms, rules, URLs, classifiers)")
     print(f"{'data set':<18} {'clean rows':>10} {'labelled':>9} {'rate':>7}   "
           f"{'harmful rows':>12} {'labelled':>9} {'rate':>7}")
     for name, (clean, harmful) in datasets(args.datasets).items():

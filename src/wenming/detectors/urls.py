@@ -22,10 +22,12 @@ from wenming.detectors.base import Detector, Prepared
 NAME = "urls"
 VERSION = "1"
 
+# Public shorteners that hide where a link goes. Twitter's t.co and Weibo's t.cn are left
+# out: the platforms wrap every link in them, so they say nothing about the author.
 SHORTENERS = frozenset(
-    "bit.ly bitly.com t.co tinyurl.com goo.gl ow.ly is.gd buff.ly cutt.ly rebrand.ly shorturl.at "
+    "bit.ly bitly.com tinyurl.com goo.gl ow.ly is.gd buff.ly cutt.ly rebrand.ly shorturl.at "
     "rb.gy tiny.cc v.gd t.ly s.id lnkd.in trib.al dlvr.it soo.gd bl.ink short.io shorte.st "
-    "adf.ly bc.vc ouo.io t.cn url.cn dwz.cn suo.im sina.lt 985.so mrw.so u.nu qr.net clck.ru "
+    "adf.ly bc.vc ouo.io url.cn dwz.cn suo.im sina.lt 985.so mrw.so u.nu qr.net clck.ru "
     "x.co tr.im po.st snip.ly".split()
 )
 
