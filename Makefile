@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup demo test lint bench models clean
+.PHONY: help setup demo test lint bench models clean i18n
 
 help:  ## list the verbs
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -19,6 +19,7 @@ setup: $(STAMP)  ## create .venv and install wenming with its test dependencies
 
 demo: $(STAMP)  ## run the main job on the embedded default (SQLite, one process)
 	$(BIN)/wenming demo
+	$(BIN)/wenming serve --demo
 
 test: $(STAMP)  ## run the whole test suite (lint and type checks included)
 	$(BIN)/ruff check src tests bench
@@ -40,3 +41,6 @@ models: $(STAMP)  ## retrain the default classifiers from ../shared/datasets (CP
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+i18n: $(STAMP)  ## extract UI strings, merge them into the catalogs, compile them
+	$(BIN)/python scripts/i18n.py

@@ -21,6 +21,7 @@ app = typer.Typer(
 _COMMAND_MODULES = [
     "screen",
     "serve", "db", "keys", "audit",
+    "worker", "sweep",
     "classify",
 ]
 

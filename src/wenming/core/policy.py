@@ -13,12 +13,13 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from wenming.core import governance
+from wenming.core.governance import AGE_RATINGS as AGE_RATINGS
+from wenming.core.governance import Ladder, Queue, ReasonTemplate
 from wenming.core.model import ACTIONS, Verdict
-
-AGE_RATINGS = ("all", "12+", "16+", "18+")
 VIEWS = ("canonical", "original")
 
 
@@ -121,6 +122,15 @@ class Policy:
     shortener_weight: float = 0.0
     source: str = "<policy>"
     version: str = field(default="")
+    # The human side (wenming.core.governance): review queues in routing order, ladders
+    # by subject kind then ladder id ("default" or a category), reason templates by id.
+    queues: tuple[Queue, ...] = governance.DEFAULT_QUEUES
+    ladders: Mapping[str, Mapping[str, Ladder]] = field(
+        default_factory=lambda: governance.DEFAULT_LADDERS
+    )
+    reason_templates: Mapping[str, ReasonTemplate] = field(
+        default_factory=lambda: governance.DEFAULT_TEMPLATES
+    )
 
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
@@ -133,7 +143,7 @@ _CATEGORY_KEYS = {
     "phonetic", "label_at", "limit_at", "review_at", "block_at",
 }  # fmt: skip
 _TOP_KEYS = {"name", "description", "version", "categories", "allow", "allow_file",
-             "url_shorteners", "languages"}  # fmt: skip
+             "url_shorteners", "languages", "queues", "ladders", "reason_templates"}  # fmt: skip
 
 
 def build_policy(
@@ -207,7 +217,11 @@ class _Validator:
         name = str(top.get("name") or "policy")
         policy = Policy(name=name, categories=categories, allow=allow,
                         shortener_category=short_cat, shortener_weight=short_weight,
-                        source=self.source)
+                        source=self.source,
+                        queues=governance.parse_queues(self, top.get("queues"), categories),
+                        ladders=governance.parse_ladders(self, top.get("ladders"), categories),
+                        reason_templates=governance.parse_templates(
+                            self, top.get("reason_templates"), categories))
         return _with_version(policy)
 
     def category(self, cid: str, raw: object, path: tuple[str | int, ...]) -> Category:
@@ -397,17 +411,16 @@ class _Validator:
 def _with_version(policy: Policy) -> Policy:
     canon = json.dumps(_canonical(policy), sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(canon.encode()).hexdigest()[:16]
-    return Policy(name=policy.name, categories=policy.categories, allow=policy.allow,
-                  shortener_category=policy.shortener_category,
-                  shortener_weight=policy.shortener_weight, source=policy.source,
-                  version=f"{policy.name}@{digest}")
+    return replace(policy, version=f"{policy.name}@{digest}")
 
 
 def _canonical(obj: object) -> object:
     if isinstance(obj, Policy):
         return {"name": obj.name, "allow": list(obj.allow),
                 "categories": {k: _canonical(v) for k, v in obj.categories.items()},
-                "shorteners": [obj.shortener_category, obj.shortener_weight]}
+                "shorteners": [obj.shortener_category, obj.shortener_weight],
+                "queues": _canonical(obj.queues), "ladders": _canonical(obj.ladders),
+                "reason_templates": _canonical(obj.reason_templates)}
     if isinstance(obj, Category):
         return {f: _canonical(getattr(obj, f)) for f in obj.__slots__}
     if isinstance(obj, Mapping):

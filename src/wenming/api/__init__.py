@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): a thin edge over :mod:`wenming.service`; start at :mod:`.app`."""

@@ -1,0 +1,71 @@
+"""The HTTP application factory: ``create_app(runtime)`` builds a FastAPI app on a runtime.
+
+The app holds no globals: the runtime (settings, store, screener) lives on
+``app.state`` and reaches routes through :mod:`wenming.api.deps`. Routes are versioned
+under ``/v1``; ``/healthz`` and ``/readyz`` sit at the root for probes; the OpenAPI
+document is at ``/openapi.json`` and the interactive docs at ``/docs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+import wenming
+from wenming import web
+from wenming.api import errors
+from wenming.api.limits import BodyLimit, TokenBuckets
+from wenming.api.routes import health, records, screening, work
+from wenming.runtime import Runtime
+
+_DESCRIPTION = """\
+wenming screens what people post against a versioned policy and keeps a durable,
+auditable record of every item and decision.
+
+Authenticate with `Authorization: Bearer KEY` (keys come from `wenming keys create`).
+Every error is JSON `{"code": ..., "message": ...}`.
+"""
+
+
+def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
+    """Build the API on ``runtime``. The caller closes the runtime, unless ``owns_runtime``
+    asks the app to close it when it shuts down."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owns_runtime:
+                runtime.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="wenming",
+        version=wenming.__version__,
+        description=_DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.runtime = runtime
+    app.state.rate_limits = TokenBuckets()
+    errors.install(app)
+    v1 = APIRouter(prefix="/v1")
+    v1.include_router(screening.router)
+    v1.include_router(records.router)
+    v1.include_router(work.router)
+    work.install(app)
+    app.include_router(health.router)
+    app.include_router(v1)
+    web.install(app)
+    app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """An app on a runtime built from the environment: the factory each worker process
+    runs under ``uvicorn --factory wenming.api.app:app_from_env --workers N``."""
+    return create_app(Runtime.build(), owns_runtime=True)

@@ -1,0 +1,131 @@
+"""Every error the API answers is JSON ``{"code": ..., "message": ...}`` with the right status.
+
+Handlers here translate service errors, request-validation errors (422, naming the
+field; 400 for a body that is not JSON at all), Starlette's HTTP errors and anything
+unexpected (500, logged, without internals) into that one shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from wenming.service.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidError,
+    NotFoundError,
+    ServiceError,
+)
+
+log = logging.getLogger("wenming.api")
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+_SERVICE_STATUS: dict[type[ServiceError], int] = {
+    NotFoundError: 404,
+    ForbiddenError: 403,
+    InvalidError: 422,
+    ConflictError: 409,
+}
+
+
+class ApiError(Exception):
+    """An error raised at the HTTP edge itself (authentication, rate limits)."""
+
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    return JSONResponse(
+        {"code": code, "message": message, **extra}, status_code=status, headers=headers
+    )
+
+
+def field_name(loc: Sequence[int | str]) -> str:
+    """``("body", "items", 3, "text")`` → ``items.3.text``."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _validation(errors: Sequence[Any]) -> JSONResponse:
+    if any(e.get("type") == "json_invalid" for e in errors):
+        first = errors[0]
+        where = first.get("ctx", {}).get("error") or first.get("msg", "")
+        return error_response(400, "malformed_json", f"the request body is not valid JSON: {where}")
+    fields = [{"field": field_name(e.get("loc", ())), "message": e.get("msg", "")} for e in errors]
+    first = fields[0] if fields else {"field": "body", "message": "invalid"}
+    return error_response(
+        422, "invalid_request", f"{first['field']}: {first['message']}", fields=fields[:20]
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+
+    async def on_api_error(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ApiError)
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    async def on_service_error(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ServiceError)
+        return error_response(_SERVICE_STATUS.get(type(exc), 400), exc.code, exc.message)
+
+    async def on_validation(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return _validation(exc.errors())
+
+    async def on_http(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        status = exc.status_code
+        message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if status == 400 and message == "There was an error parsing the body":
+            message = "the request body could not be read as JSON (is it valid UTF-8?)"
+            return error_response(400, "malformed_json", message)
+        return error_response(
+            status, _STATUS_CODES.get(status, "error"), message, getattr(exc, "headers", None)
+        )
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "internal error; the server log has details")
+
+    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(ServiceError, on_service_error)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)

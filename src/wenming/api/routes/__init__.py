@@ -1,0 +1,1 @@
+"""HTTP routes, one module per resource; each parses, calls one service function, renders."""

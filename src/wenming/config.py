@@ -1,0 +1,126 @@
+"""Typed settings of the governance service, read from ``WENMING_*`` environment variables.
+
+:class:`Settings` is built once by the composition root (:mod:`wenming.runtime`) and
+passed down; nothing reads the environment anywhere else. Outside development the
+settings refuse the built-in secret, so a deployment cannot run on a key that is
+printed in this file. ``docs/operations.md`` lists every setting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "wenming-development-secret-do-not-use-in-production"
+
+Environment = Literal["development", "test", "production"]
+
+
+class Settings(BaseSettings):
+    """Everything the service can be told; each field is ``WENMING_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="WENMING_", extra="ignore", frozen=True)
+
+    env: Environment = Field(
+        default="development",
+        description="development, test or production; only development accepts the "
+        "built-in secret key.",
+    )
+    database_url: str = Field(
+        default="sqlite:///wenming.db",
+        description="SQLAlchemy URL of the system of record; SQLite in the working "
+        "directory by default, e.g. postgresql+psycopg://user@host:5432/db.",
+    )
+    database_schema: str | None = Field(
+        default=None,
+        description="PostgreSQL schema to use (sets search_path); default: the server's.",
+    )
+    database_pool_size: int = Field(default=10, ge=1, description="connections per process")
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL of the work stream (e.g. redis://127.0.0.1:6379/0); unset: "
+        "the in-process queue with a database outbox.",
+    )
+    policy: Path | None = Field(
+        default=None, description="policy file to screen with; default: the bundled pack."
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEV_SECRET),
+        description="server secret; peppers API-key hashes. Changing it revokes every key.",
+    )
+    host: str = Field(default="127.0.0.1", description="address `wenming serve` binds")
+    port: int = Field(default=8000, ge=0, le=65535, description="port `wenming serve` binds")
+    max_body_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024, description="largest request body accepted (413 above)"
+    )
+    rate_limit_per_second: float = Field(
+        default=500.0,
+        ge=0,
+        description="requests per second allowed per API key (token bucket); 0 = unlimited. "
+        "A key's own limit overrides it.",
+    )
+    rate_limit_burst_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="token-bucket size, in seconds of a key's rate: a key may send "
+        "rate x this many requests at once",
+    )
+    key_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="how long a verified API key is cached in-process; a revoked key stops "
+        "working within this time.",
+    )
+    # -- the work stream (docs/scaling.md) --
+    stream_prefix: str = Field(
+        default="wenming",
+        pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+        description="prefix of every Redis stream and group name, so several deployments "
+        "can share one Redis",
+    )
+    max_deliveries: int = Field(
+        default=5, ge=1, description="deliveries of a work message before it is dead-lettered"
+    )
+    stream_maxlen: int = Field(
+        default=2_000_000,
+        ge=1000,
+        description="bound of each work stream's backlog; ingest answers 503 beyond it",
+    )
+    reclaim_idle_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="how long a delivered message may go unacknowledged before another "
+        "worker takes it over (its worker is presumed dead)",
+    )
+    shadow_policy: Path | None = Field(
+        default=None,
+        description="a candidate policy the workers also run on live traffic, recording "
+        "its decisions beside the live ones without acting on them (shadow mode)",
+    )
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.env != "development" and self.secret_key.get_secret_value() == DEV_SECRET:
+            raise ValueError(
+                f"WENMING_SECRET_KEY must be set when WENMING_ENV={self.env} "
+                "(the built-in secret is for development only)"
+            )
+        if len(self.secret_key.get_secret_value()) < 16:
+            raise ValueError("WENMING_SECRET_KEY must be at least 16 characters long")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL with a driver SQLAlchemy can load (psycopg 3 for PostgreSQL)."""
+        return normalize_database_url(self.database_url)
+
+
+def normalize_database_url(url: str) -> str:
+    """Name the psycopg 3 driver for bare ``postgres://`` / ``postgresql://`` URLs."""
+    for bare in ("postgres://", "postgresql://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg://" + url[len(bare) :]
+    return url

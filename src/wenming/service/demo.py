@@ -1,0 +1,63 @@
+"""Seed a demo platform so a first ``wenming serve --demo`` has something to look at.
+
+It creates the platform ``demo``, a platform key and an admin key (returned once, to be
+printed), and screens the example posts that ship with the default policy pack through
+the same use case the API calls, so they land in the record with their decisions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from wenming.core.model import Item
+from wenming.itemfile import read_items
+from wenming.service import keys, screening
+from wenming.service.screening import ScreenerLike
+from wenming.store.sql import Store
+
+PLATFORM = "demo"
+_BATCH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSeed:
+    platform_key: str
+    admin_key: str
+    screened: int
+    verdicts: Counter[str] = field(default_factory=Counter)
+
+
+def seed(store: Store, screener: ScreenerLike, *, secret: str, examples: Path | None) -> DemoSeed:
+    """Create the demo platform and keys, and screen ``examples`` (JSONL) into the record."""
+    now = datetime.now(UTC)
+    platform_key = keys.create(
+        store, secret=secret, role=keys.Role.PLATFORM, platform=PLATFORM,
+        label="demo platform key", actor="demo", now=now,
+    )  # fmt: skip
+    admin_key = keys.create(
+        store, secret=secret, role=keys.Role.ADMIN, platform=None, label="demo admin key",
+        actor="demo", now=now,
+    )  # fmt: skip
+    platform = store.platform_by_name(PLATFORM)
+    assert platform is not None
+    principal = keys.Principal(key=platform_key.key, role=keys.Role.PLATFORM)
+    verdicts: Counter[str] = Counter()
+    items: list[Item] = []
+    if examples is not None and examples.is_file():
+        with examples.open("rb") as src:
+            items = [it for it in read_items(src) if isinstance(it, Item)]
+    for start in range(0, len(items), _BATCH):
+        batch = list({it.id: it for it in items[start : start + _BATCH]}.values())
+        outcomes = screening.screen(
+            store, screener, platform=platform, principal=principal, items=batch
+        )
+        verdicts.update(o.decision.verdict for o in outcomes)
+    return DemoSeed(
+        platform_key=platform_key.token,
+        admin_key=admin_key.token,
+        screened=sum(verdicts.values()),
+        verdicts=verdicts,
+    )

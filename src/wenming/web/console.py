@@ -1,0 +1,128 @@
+"""The moderator console at ``/console``: overview, search, item pages, policy, audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from wenming.api.deps import RuntimeDep
+from wenming.store.search import ItemQuery, audit_search, item_search, verdict_counts
+from wenming.web import i18n
+from wenming.web.highlight import segments
+from wenming.web.public import actions, categories
+from wenming.web.render import page
+from wenming.web.session import (
+    CONSOLE_ROLES,
+    COOKIE,
+    ConsoleUser,
+    cookie_value,
+)
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/console") -> HTMLResponse:
+    return page(request, "console/login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_model=None)
+def login(request: Request, runtime: RuntimeDep, key: Annotated[str, Form()],
+          next: Annotated[str, Form()] = "/console") -> Response:
+    principal = runtime.keys.verify(key.strip())
+    if principal is None or principal.role not in CONSOLE_ROLES:
+        lang = i18n.negotiate(request)
+        error = i18n.gettext(lang, "This key is not valid for the console.")
+        return page(request, "console/login.html", next=_safe_next(next), error=error,
+                    status_code=401)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(COOKIE, cookie_value(runtime, key.strip()), httponly=True,
+                        samesite="strict", max_age=12 * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout() -> RedirectResponse:
+    response = RedirectResponse("/console/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+def _safe_next(url: str) -> str:
+    return url if url.startswith("/console") and "//" not in url else "/console"
+
+
+@router.get("", response_class=HTMLResponse)
+def overview(request: Request, runtime: RuntimeDep, user: ConsoleUser) -> HTMLResponse:
+    counts = verdict_counts(runtime.store, platform_id=user.key.platform_id)
+    top = max(counts.values(), default=0) or 1
+    recent = item_search(runtime.store, ItemQuery(verdict="review", limit=20,
+                                                  platform_id=user.key.platform_id))
+    return page(request, "console/overview.html", user=user, counts=counts, top=top,
+                recent=recent, actions=actions(request))
+
+
+@router.get("/items", response_class=HTMLResponse)
+def items(
+    request: Request,
+    runtime: RuntimeDep,
+    user: ConsoleUser,
+    q: str = "",
+    id: str = "",
+    author: str = "",
+    verdict: str = "",
+    category: str = "",
+    since: str = "",
+    until: str = "",
+) -> HTMLResponse:
+    query = ItemQuery(text=q or None, external_id=id or None, author=author or None,
+                      verdict=verdict or None, category=category or None,
+                      since=_date(since), until=_date(until),
+                      platform_id=user.key.platform_id, limit=100)
+    searched = any((q, id, author, verdict, category, since, until))
+    hits = item_search(runtime.store, query) if searched else []
+    return page(request, "console/items.html", user=user, hits=hits, searched=searched,
+                form={"q": q, "id": id, "author": author, "verdict": verdict,
+                      "category": category, "since": since, "until": until},
+                categories=categories(runtime), actions=actions(request))
+
+
+def _date(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/items/{platform}/{external_id}", response_class=HTMLResponse)
+def item_page(request: Request, runtime: RuntimeDep, user: ConsoleUser, platform: str,
+              external_id: str) -> HTMLResponse:
+    found = runtime.store.platform_by_name(platform)
+    item = runtime.store.item_get(found.id, external_id) if found else None
+    if item is None or not user.sees(item.platform_id):
+        return page(request, "console/missing.html", user=user, status_code=404)
+    decisions = runtime.store.decision_list_for_item(item.id)
+    latest = decisions[0] if decisions else None
+    marked = segments(item.text, latest.evidence if latest else [])
+    by_author = (item_search(runtime.store, ItemQuery(author=item.author, limit=20,
+                                                      platform_id=item.platform_id))
+                 if item.author else [])
+    return page(request, "console/item.html", user=user, item=item, decisions=decisions,
+                segments=marked, history=[h for h in by_author if h.item.id != item.id],
+                actions=actions(request))
+
+
+@router.get("/policy", response_class=HTMLResponse)
+def policy(request: Request, runtime: RuntimeDep, user: ConsoleUser) -> HTMLResponse:
+    return page(request, "console/policy.html", user=user, policy=runtime.screener.policy,
+                categories=categories(runtime), actions=actions(request))
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit(request: Request, runtime: RuntimeDep, user: ConsoleUser,
+          subject: Annotated[str, Query()] = "") -> HTMLResponse:
+    entries = audit_search(runtime.store, subject=subject or None, limit=200)
+    return page(request, "console/audit.html", user=user, entries=entries, subject=subject)
