@@ -108,4 +108,5 @@ def _seed(rt: Runtime) -> None:
         f"  curl -s {url}/v1/items/post-1 -H "
         f"{shlex.quote('Authorization: Bearer ' + seeded.platform_key)}\n"
         f"  open {url}/docs\n"
+        f"  open {url}/ (the public portal) and {url}/console (sign in with the admin key)\n"
     )
