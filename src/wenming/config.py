@@ -74,6 +74,24 @@ class Settings(BaseSettings):
         description="how long a verified API key is cached in-process; a revoked key stops "
         "working within this time.",
     )
+    # -- reports and review (docs/review.md) --
+    report_rate_per_minute: float = Field(
+        default=10.0,
+        ge=0,
+        description="reports per minute accepted from one network address without a key "
+        "(token bucket); 0 = unlimited. Reports with a key spend that key's rate instead.",
+    )
+    report_burst: float = Field(
+        default=5.0,
+        ge=1,
+        description="reports one address may send at once before the rate applies",
+    )
+    claim_timeout_seconds: float = Field(
+        default=1800.0,
+        gt=0,
+        description="how long a moderator's claim on a case holds without a decision; after "
+        "it, another moderator may take the case over",
+    )
     # -- the work stream (docs/scaling.md) --
     stream_prefix: str = Field(
         default="wenming",

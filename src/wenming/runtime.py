@@ -9,10 +9,14 @@ built on first use, since commands such as ``wenming keys create`` never need it
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from wenming.config import Settings
+from wenming.core.policy import Policy
+from wenming.service.cases import DecisionHook, case_hook
 from wenming.service.keys import KeyVerifier
 from wenming.service.recorder import Recorder
 from wenming.service.screening import ScreenerLike
@@ -38,6 +42,11 @@ class Runtime:
     _screener: ScreenerLike | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _work: WorkStream | None = None
+    #: What "now" is for use cases that keep time (SLAs, sanction expiry); tests move it.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def __post_init__(self) -> None:
+        self.recorder.hooks = list(self.decision_hooks)
 
     @classmethod
     def build(
@@ -92,6 +101,18 @@ class Runtime:
 
                     self._screener = Screener.from_policy(self.settings.policy)
         return self._screener
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force (the screener's), with its queues, ladders and templates."""
+        found = self.screener.policy
+        return found if isinstance(found, Policy) else Policy(name="none", categories={})
+
+    @property
+    def decision_hooks(self) -> tuple[DecisionHook, ...]:
+        """What runs in the transaction that stores new decisions, on every write path
+        (the screening recorder, the workers): opening cases for items held for review."""
+        return (case_hook(lambda: self.policy),)
 
     @property
     def work(self) -> WorkStream:

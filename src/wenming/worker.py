@@ -72,9 +72,12 @@ class Worker:
         runtime: Runtime,
         config: WorkerConfig | None = None,
         *,
-        hooks: tuple[DecisionHook, ...] = (),
+        hooks: tuple[DecisionHook, ...] | None = None,
     ) -> None:
         self.runtime = runtime
+        # By default the runtime's hooks (cases for items held for review), as on the
+        # synchronous screening path.
+        hooks = runtime.decision_hooks if hooks is None else hooks
         self.work: WorkStream = runtime.work
         self.config = config or WorkerConfig()
         self.queues = self.work.queues

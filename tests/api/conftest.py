@@ -30,6 +30,7 @@ def settings(db: Database) -> Settings:
         database_pool_size=4,
         max_body_bytes=MAX_BODY,
         rate_limit_per_second=0,
+        report_rate_per_minute=0,
     )
 
 

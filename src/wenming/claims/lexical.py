@@ -34,6 +34,11 @@ class LexicalHits:
     scores: npt.NDArray[np.float32]
     coverage: float
     n_terms: int
+    all_scores: npt.NDArray[np.float32] | None = None
+    """Every document's normalised score (``None`` when nothing matched)."""
+
+    def score_of(self, doc: int) -> float:
+        return 0.0 if self.all_scores is None else float(self.all_scores[doc])
 
 
 class LexicalIndex:
@@ -93,11 +98,11 @@ class LexicalIndex:
         if scores is None:
             empty = np.zeros(0, dtype=np.int64)
             return LexicalHits(empty, np.zeros(0, dtype=np.float32), coverage, len(counts))
+        scores /= np.float32(total_mass)
         k = min(k, self.n_docs)
         top = np.argpartition(-scores, k - 1)[:k] if k < self.n_docs else np.arange(self.n_docs)
         top = top[np.argsort(-scores[top], kind="stable")]
         top = top[scores[top] > 0]
         # Normalised by the query's IDF mass (unknown terms at the highest IDF): about
         # the share of the post's information a document matches, whatever its length.
-        return LexicalHits(top.astype(np.int64), scores[top] / np.float32(total_mass),
-                           coverage, len(counts))
+        return LexicalHits(top.astype(np.int64), scores[top], coverage, len(counts), scores)

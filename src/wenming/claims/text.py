@@ -1,8 +1,8 @@
 """Text preparation for claim matching: cleaning posts, lexical terms, dominant script.
 
 Posts carry noise that says nothing about the claim: link-shortener URLs, the
-signature an embedded tweet ends with (``— Name (@handle) May 1, 2020``), HTML
-entities. :func:`clean_post` removes it and splits ``#HashTags``/``@handles`` into
+date and handle an embedded tweet's signature ends with (``— Name (@handle) May 1,
+2020``), HTML entities. :func:`clean_post` removes it and splits ``#HashTags``/``@handles`` into
 words, since they often *are* the claim's nouns. :func:`terms` turns canonical
 (normalized, case-folded) text into the lexical stage's terms: Latin and other
 alphabetic words, light-stemmed, and overlapping Han character bigrams, so Chinese
@@ -16,8 +16,8 @@ import re
 import unicodedata
 
 _SIGNATURE = re.compile(
-    r"\s*[—–-]{1,2}\s*[^—–\n]{0,80}\(@\w{1,30}\)\s*"
-    r"(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})\s*$"
+    r"\s*[—–-]{1,2}\s*([^—–\n(]{0,80})\(@\w{1,30}\)\s*"
+    r"(?:[A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]+ \d{4})\s*$"
 )
 _URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+", re.IGNORECASE)
 _TAG = re.compile(r"(?<!\w)[#@]([A-Za-z0-9_]{2,})")
@@ -26,9 +26,12 @@ _SPACES = re.compile(r"\s+")
 
 
 def clean_post(text: str) -> str:
-    """The text of a post with URLs, a trailing tweet signature and markup removed."""
+    """The text of a post without URLs, markup and the date of a tweet signature.
+
+    The signature's author name stays: who said it is often part of the claim.
+    """
     text = html.unescape(text)
-    text = _SIGNATURE.sub("", text)
+    text = _SIGNATURE.sub(lambda m: " " + m.group(1).strip(), text)
     text = _URL.sub(" ", text)
     text = _TAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)).replace("_", " "), text)
     return _SPACES.sub(" ", text).strip()

@@ -23,6 +23,7 @@ _COMMAND_MODULES = [
     "serve", "db", "keys", "audit",
     "worker", "sweep",
     "classify",
+    "claims",
 ]
 
 

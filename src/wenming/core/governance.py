@@ -165,7 +165,7 @@ def seconds(value: str) -> int:
 def describe_seconds(value: int | None) -> str:
     if value is None:
         return "permanent"
-    for unit, size in (("w", 7 * 86400), ("d", 86400), ("h", 3600), ("m", 60)):
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if value % size == 0:
             return f"{value // size}{unit}"
     return f"{value}s"

@@ -20,6 +20,7 @@ from wenming.core import governance
 from wenming.core.governance import AGE_RATINGS as AGE_RATINGS
 from wenming.core.governance import Ladder, Queue, ReasonTemplate
 from wenming.core.model import ACTIONS, Verdict
+
 VIEWS = ("canonical", "original")
 
 
@@ -112,6 +113,23 @@ class Category:
 
 
 @dataclass(frozen=True, slots=True)
+class FactCheckPolicy:
+    """How posts restating fact-checked claims are signalled (the ``factchecks:`` block).
+
+    A match scoring ``suggest_at`` or more is shown to humans; from ``act_at`` (the
+    category's lowest threshold, so the policy acts exactly there) it is acted on.
+    Only fact-checks whose verdict is in ``verdicts`` give signals; ``registry`` is the
+    registry directory, relative to the policy file (default: the configured one).
+    """
+
+    category: str
+    suggest_at: float = 0.80
+    act_at: float = 0.90
+    registry: str | None = None
+    verdicts: tuple[str, ...] = ("false", "misleading")
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     """A validated policy; ``version`` is a content hash every decision records."""
 
@@ -122,6 +140,7 @@ class Policy:
     shortener_weight: float = 0.0
     source: str = "<policy>"
     version: str = field(default="")
+    factchecks: FactCheckPolicy | None = None
     # The human side (wenming.core.governance): review queues in routing order, ladders
     # by subject kind then ladder id ("default" or a category), reason templates by id.
     queues: tuple[Queue, ...] = governance.DEFAULT_QUEUES

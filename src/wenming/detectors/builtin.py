@@ -6,7 +6,7 @@ A third-party package adds a detector by declaring an entry point in the
 
 from __future__ import annotations
 
-from wenming.detectors import classifier, lexicon, rules, urls
+from wenming.detectors import claims, classifier, lexicon, rules, urls
 from wenming.detectors.base import Register
 
 
@@ -16,3 +16,4 @@ def register(register: Register) -> None:
     register(rules.NAME, rules.build)
     register(urls.NAME, urls.build)
     register(classifier.NAME, classifier.build)
+    register(claims.NAME, claims.build)

@@ -19,13 +19,17 @@ import queue
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from wenming.service import audit
 from wenming.store.records import DecisionRecord, NewDecision, NewItem, PlatformRecord
-from wenming.store.sql import Store
+from wenming.store.sql import Store, Tx
+
+#: Called inside the write transaction with the decisions it stored (wenming.service.work
+#: has the same hook for the workers).
+DecisionHook = Callable[[Tx, PlatformRecord, list[DecisionRecord]], None]
 
 
 @dataclass(eq=False)
@@ -49,9 +53,13 @@ _Entry = tuple[Recording, Callable[[], None]]
 class Recorder:
     """Writes :class:`Recording` s on one thread, batching concurrent ones."""
 
-    def __init__(self, store: Store, *, max_batch: int = 128) -> None:
+    def __init__(
+        self, store: Store, *, max_batch: int = 128, hooks: Sequence[DecisionHook] = ()
+    ) -> None:
         self._store = store
         self._max_batch = max_batch
+        #: Run in each write transaction after its decisions are stored (cases, ...).
+        self.hooks: list[DecisionHook] = list(hooks)
         self._queue: queue.SimpleQueue[_Entry | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -81,9 +89,11 @@ class Recorder:
         return _outcome(job)
 
     @staticmethod
-    def write_now(store: Store, job: Recording) -> list[DecisionRecord]:
+    def write_now(
+        store: Store, job: Recording, hooks: Sequence[DecisionHook] = ()
+    ) -> list[DecisionRecord]:
         """Write ``job`` in the caller's thread, in its own transaction."""
-        _write(store, [job])
+        _write(store, [job], hooks)
         return _outcome(job)
 
     def close(self) -> None:
@@ -124,7 +134,7 @@ class Recorder:
                 batch.append(entry)
             jobs = [job for job, _ in batch]
             try:
-                _write(self._store, jobs)
+                _write(self._store, jobs, self.hooks)
             except BaseException as exc:  # never leave a caller waiting forever
                 for job in jobs:
                     if job.result is None and job.error is None:
@@ -144,17 +154,17 @@ def _outcome(job: Recording) -> list[DecisionRecord]:
     return job.result
 
 
-def _write(store: Store, batch: list[Recording]) -> None:
+def _write(store: Store, batch: list[Recording], hooks: Sequence[DecisionHook] = ()) -> None:
     """Write ``batch`` together; on failure, each alone. Sets every job's outcome."""
     try:
-        results = _write_together(store, batch)
+        results = _write_together(store, batch, hooks)
     except Exception as exc:
         if len(batch) == 1:
             batch[0].error = exc
             return
         for job in batch:
             try:
-                job.result = _write_together(store, [job])[0]
+                job.result = _write_together(store, [job], hooks)[0]
             except Exception as one:
                 job.error = one
     else:
@@ -162,7 +172,9 @@ def _write(store: Store, batch: list[Recording]) -> None:
             job.result = result
 
 
-def _write_together(store: Store, batch: list[Recording]) -> list[list[DecisionRecord]]:
+def _write_together(
+    store: Store, batch: list[Recording], hooks: Sequence[DecisionHook] = ()
+) -> list[list[DecisionRecord]]:
     now = datetime.now(UTC)
     by_platform: dict[int, list[int]] = defaultdict(list)
     for n, job in enumerate(batch):
@@ -180,7 +192,10 @@ def _write_together(store: Store, batch: list[Recording]) -> list[list[DecisionR
                 for j in jobs
                 for d in j.decisions
             ]
-            records = iter(tx.decisions_add(platform, decisions, now=now))
+            stored = tx.decisions_add(platform, decisions, now=now)
+            for hook in hooks:
+                hook(tx, platform, stored)
+            records = iter(stored)
             for n, job in zip(members, jobs, strict=True):
                 results[n] = [next(records) for _ in job.decisions]
         for job, records_of in zip(batch, results, strict=True):

@@ -254,7 +254,8 @@ class ReviewTx:
                 "updated_at": now,
             }  # fmt: skip
             stmt = _insert(self.dialect, _c).values(values).on_conflict_do_nothing()
-            inserted = self.conn.execute(stmt).rowcount == 1
+            # RETURNING rather than rowcount, which psycopg leaves at -1 here.
+            inserted = self.conn.execute(stmt.returning(_c.c.id)).first() is not None
             row = self.conn.execute(
                 CASE_SELECT.where(_c.c.open_key == new.open_key).with_for_update(of=_c)
             ).first()

@@ -144,7 +144,7 @@ audit_entries = Table(
     Index(None, "action", "seq"),
 )
 
-# The work stream's tables live in their own module on this metadata (imported last,
-# since it builds on the names above).
-from wenming.store import worktables as _worktables  # noqa: E402,F401
+# The work stream's and review's tables live in their own modules on this metadata
+# (imported last, since they build on the names above).
 from wenming.store import reviewtables as _reviewtables  # noqa: E402,F401
+from wenming.store import worktables as _worktables  # noqa: E402,F401

@@ -1,0 +1,42 @@
+"""Appeals: ``POST /v1/appeals`` (the affected platform's key, or a report's status token)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+
+from wenming.api.deps import CurrentKey, PublicCaller, RuntimeDep
+from wenming.api.review_schemas import AppealAccepted, AppealIn, AppealOut, appeal_out
+from wenming.api.schemas import ErrorOut
+from wenming.service import appeals
+
+router = APIRouter(tags=["appeals"])
+
+_ERRORS: dict[int | str, dict[str, object]] = {
+    s: {"model": ErrorOut} for s in (400, 401, 403, 404, 409, 422, 429)
+}
+
+
+@router.post(
+    "/appeals",
+    status_code=202,
+    response_model=AppealAccepted,
+    summary="Appeal a decision; another moderator reviews it",
+    responses=_ERRORS,
+)
+def appeal_create(body: AppealIn, caller: PublicCaller, runtime: RuntimeDep) -> AppealAccepted:
+    """The affected side appeals with its platform's key; a reporter sends the status
+    token of their report instead of a key. 409 if the decision is already on appeal."""
+    filed = appeals.file(
+        runtime.store, runtime.policy, decision_id=body.decision_id, text=body.text,
+        principal=caller.key, token=body.token, now=runtime.clock(),
+    )  # fmt: skip
+    return AppealAccepted(appeal_id=str(filed.appeal_id), case_id=str(filed.case_id))
+
+
+@router.get(
+    "/appeals/{appeal_id}", response_model=AppealOut, summary="One appeal", responses=_ERRORS
+)
+def appeal_get(appeal_id: uuid.UUID, key: CurrentKey, runtime: RuntimeDep) -> AppealOut:
+    return appeal_out(appeals.appeal_get(runtime.store, key, appeal_id))

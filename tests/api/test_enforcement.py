@@ -1,0 +1,237 @@
+"""Enforcement ladders through HTTP: accounts climb, sanctions expire, groups and sites too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import MAX_BODY, Keys, auth, make_key
+from tests.api.reviewing import Clock, item, report, screen
+from tests.databases import Database
+from wenming.api.app import create_app
+from wenming.config import Settings
+from wenming.pipeline import Screener
+from wenming.runtime import Runtime
+from wenming.service.keys import Role
+
+
+def _violation(client: TestClient, keys: Keys, n: int, category: str = "spam",
+               **fields: Any) -> dict[str, Any]:  # fmt: skip
+    screen(client, keys.acme, f"v-{n}", f"post {n}", **fields)
+    case_id = report(client, item(f"v-{n}"), category)["case_id"]
+    r = client.post(f"/v1/cases/{case_id}/decision", headers=auth(keys.acme_moderator),
+                    json={"verdict": "block", "category": category})  # fmt: skip
+    assert r.status_code == 200, r.text
+    out: dict[str, Any] = r.json()
+    return out
+
+
+def _account(client: TestClient, keys: Keys, account: str = "repeat") -> dict[str, Any]:
+    r = client.get(f"/v1/accounts/acme/{account}", headers=auth(keys.acme))
+    assert r.status_code == 200, r.text
+    out: dict[str, Any] = r.json()
+    return out
+
+
+def test_an_account_climbs_its_ladder_and_sanctions_expire(
+    client: TestClient, keys: Keys, runtime: Runtime
+) -> None:
+    clock = runtime.clock = Clock()
+    actions = []
+    for n in range(5):
+        decided = _violation(client, keys, n, author="repeat")
+        actions.append(decided["consequences"][0]["sanction"]["action"])
+        clock.advance(minutes=1)
+    # spam is severity 2: weight 1 a violation; steps at 1, 2, 3, 4 and 6.
+    assert actions == ["warning", "strike", "mute", "suspend", "suspend"]
+    state = _account(client, keys)
+    assert state["status"] == "suspend"
+    assert state["standings"][0]["weight"] == 5.0 and state["standings"][0]["step"] == 4
+    mute = next(s for s in state["sanctions"] if s["action"] == "mute")
+    assert mute["in_force"] is False or mute["ends_at"] is not None
+    suspended = state["active_sanctions"][0]
+    assert suspended["statement"]["what"].startswith("suspend for 7d")
+    assert suspended["statement"]["territorial_scope"]
+
+    # A week and a day later the suspensions have ended by themselves.
+    clock.advance(days=8)
+    state = _account(client, keys)
+    assert state["status"] == "ok" and state["active_sanctions"] == []
+    assert all(not s["in_force"] for s in state["sanctions"])
+    # After 90 days the strikes have expired too: the next violation is a warning again.
+    clock.advance(days=90)
+    assert _account(client, keys)["standings"][0]["weight"] == 0.0
+    decided = _violation(client, keys, 99, author="repeat")
+    assert decided["consequences"][0]["sanction"]["action"] == "warning"
+
+
+def test_severity_weighs_strikes(client: TestClient, keys: Keys, runtime: Runtime) -> None:
+    # drugs is severity 5: one violation weighs 3 and lands on the mute step directly.
+    decided = _violation(client, keys, 1, category="drugs", author="dealer")
+    [c] = decided["consequences"]
+    assert c["active_weight"] == 3.0 and c["sanction"]["action"] == "mute"
+    assert _account(client, keys, "dealer")["status"] == "mute"
+
+
+def test_groups_and_sites_accumulate_violations(
+    client: TestClient, keys: Keys, runtime: Runtime
+) -> None:
+    for n in range(3):
+        _violation(client, keys, n, author=f"member-{n}", group="g-1",
+                   urls=[f"https://shop{n}.scam-example.com/offer"])  # fmt: skip
+    group = client.get("/v1/groups/acme/g-1", headers=auth(keys.acme)).json()
+    assert group["status"] == "restrict"  # warning at 1, restrict at 3
+    assert [s["action"] for s in group["sanctions"]] == ["restrict", "warning", "warning"]
+    # The site (by registrable domain) got a notice, then a rectification deadline.
+    site = client.get("/v1/sites/scam-example.com", headers=auth(keys.admin)).json()
+    assert site["subject"] == {"type": "site", "platform": "_web", "id": "scam-example.com"}
+    assert [s["action"] for s in site["sanctions"]] == ["rectify", "notice", "notice"]
+    assert site["active_sanctions"][0]["action"] == "rectify"
+    assert site["active_sanctions"][0]["ends_at"] is not None
+    assert site["violations"]["count"] == 3 and site["violations"]["window_days"] == 30
+    # Anyone can report a site directly, by URL.
+    receipt = report(client, {"type": "site", "id": "http://www.Scam-Example.com/x?y"}, "spam")
+    case = client.get(f"/v1/cases/{receipt['case_id']}", headers=auth(keys.admin)).json()
+    assert case["case"]["subject"]["id"] == "scam-example.com"
+    assert case["author"]["violations"]["count"] == 3
+    r = client.post(f"/v1/cases/{receipt['case_id']}/decision", headers=auth(keys.admin),
+                    json={"verdict": "block", "category": "spam"})  # fmt: skip
+    assert r.json()["consequences"][0]["subject"]["type"] == "site"
+    site = client.get("/v1/sites/www.scam-example.com", headers=auth(keys.admin)).json()
+    assert site["violations"]["count"] == 4
+    assert client.get("/v1/sites/unknown.org", headers=auth(keys.admin)).status_code == 404
+
+
+def test_reports_on_accounts_and_groups(client: TestClient, keys: Keys) -> None:
+    receipt = report(client, {"type": "account", "platform": "acme", "id": "troll"}, "spam")
+    r = client.post(f"/v1/cases/{receipt['case_id']}/decision", headers=auth(keys.admin),
+                    json={"verdict": "block"})  # the case's category is the default
+    assert r.status_code == 200, r.text
+    assert r.json()["consequences"][0]["subject"]["id"] == "troll"
+    assert _account(client, keys, "troll")["strikes"][0]["category"] == "spam"
+    # A decision on an account cannot be appealed twice either, and reads as a ruling.
+    r = client.post("/v1/appeals", json={"decision_id": r.json()["decision_id"],
+                                         "text": "not me", "token": receipt["token"]})
+    assert r.status_code == 202
+
+
+def test_bulk_decisions_for_a_flood(client: TestClient, keys: Keys, runtime: Runtime) -> None:
+    ids = [report(client, item(f"camp-{n}"), "spam")["case_id"] for n in range(6)]
+    other = make_key(runtime, Role.MODERATOR)
+    assert client.post(f"/v1/cases/{ids[0]}/claim", headers=auth(other)).status_code == 200
+    r = client.post("/v1/cases/bulk-decision", headers=auth(keys.acme_moderator),
+                    json={"case_ids": ids, "verdict": "block", "category": "spam",
+                          "template": "removed", "note": "campaign"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["decided"] == 5
+    assert out["results"][0]["error"]["code"] == "conflict"
+    assert all(x["decision_id"] for x in out["results"][1:])
+    r = client.post("/v1/cases/bulk-decision", headers=auth(keys.acme_moderator),
+                    json={"case_ids": [], "verdict": "block"})  # fmt: skip
+    assert r.status_code == 422
+
+
+def test_admins_lift_sanctions_by_hand(client: TestClient, keys: Keys) -> None:
+    decided = _violation(client, keys, 1, category="drugs", author="lifted")
+    sanction_id = decided["consequences"][0]["sanction"]["sanction_id"]
+    body = {"reason": "court order"}
+    r = client.post(f"/v1/sanctions/{sanction_id}/lift", json=body, headers=auth(keys.acme))
+    assert r.status_code == 403
+    r = client.post(f"/v1/sanctions/{sanction_id}/lift", json=body, headers=auth(keys.admin))
+    assert r.status_code == 200 and r.json()["lift_reason"] == "court order"
+    assert _account(client, keys, "lifted")["status"] == "ok"
+    r = client.post(f"/v1/sanctions/{sanction_id}/lift", json=body, headers=auth(keys.admin))
+    assert r.status_code == 404
+
+
+def test_platform_keys_see_only_their_accounts(client: TestClient, keys: Keys) -> None:
+    _violation(client, keys, 1, author="mine")
+    assert client.get("/v1/accounts/acme/mine", headers=auth(keys.other)).status_code == 404
+    assert client.get("/v1/accounts/acme/nobody", headers=auth(keys.acme)).status_code == 404
+
+
+CUSTOM_POLICY = """\
+name: ladders
+categories:
+  fraud:
+    severity: 4
+    terms: [wire the money]
+    review_at: 0.5
+  spam:
+    severity: 1
+    terms: [buy now]
+    label_at: 0.5
+queues:
+  fraud_desk: {sla: 2h, categories: [fraud]}
+  rest: {sla: 3d}
+ladders:
+  account:
+    fraud:
+      strike_weights: {4: 10}
+      steps: [{at: 10, action: ban}]
+    default:
+      strike_expiry: never
+      steps: [{at: 2, action: mute, duration: 90m}]
+reason_templates:
+  fraud_gone:
+    verdicts: [block]
+    categories: [fraud]
+    text: {en: "Fraud ({category}) is removed on sight."}
+"""
+
+
+@pytest.fixture
+def custom(db: Database, tmp_path: Path) -> Iterator[tuple[TestClient, Runtime, Keys]]:
+    path = tmp_path / "policy.yaml"
+    path.write_text(CUSTOM_POLICY, encoding="utf-8")
+    settings = Settings(database_url=db.url, database_schema=db.schema, database_pool_size=4,
+                        max_body_bytes=MAX_BODY, rate_limit_per_second=0,
+                        report_rate_per_minute=0)  # fmt: skip
+    rt = Runtime.build(settings, screener=Screener.from_policy(path))
+    keys = Keys(admin=make_key(rt, Role.ADMIN), acme=make_key(rt, Role.PLATFORM, "acme"),
+                other=make_key(rt, Role.PLATFORM, "other"), viewer=make_key(rt, Role.VIEWER),
+                flagger=make_key(rt, Role.FLAGGER),
+                acme_moderator=make_key(rt, Role.MODERATOR, "acme"))  # fmt: skip
+    with TestClient(create_app(rt)) as c:
+        yield c, rt, keys
+    rt.close()
+
+
+def test_the_policy_defines_queues_ladders_and_templates(
+    custom: tuple[TestClient, Runtime, Keys],
+) -> None:
+    client, runtime, keys = custom
+    queues = client.get("/v1/review/queues", headers=auth(keys.admin)).json()["queues"]
+    assert [(q["id"], q["sla_seconds"]) for q in queues] == [("fraud_desk", 7200),
+                                                              ("rest", 259200)]  # fmt: skip
+    held = screen(client, keys.acme, "f-1", "please wire the money", author="crook")
+    assert held["verdict"] == "review"
+    [case] = client.get("/v1/cases", headers=auth(keys.admin)).json()["cases"]
+    assert case["queue"] == "fraud_desk"
+    detail = client.get(f"/v1/cases/{case['case_id']}", headers=auth(keys.admin)).json()
+    assert [t["id"] for t in detail["templates"]] == ["fraud_gone"]
+    r = client.post(f"/v1/cases/{case['case_id']}/decision", headers=auth(keys.admin),
+                    json={"verdict": "block", "template": "fraud_gone"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert "Fraud (fraud) is removed on sight." in r.json()["statement"]
+    assert r.json()["consequences"][0]["sanction"]["action"] == "ban"
+    # spam climbs the default ladder: no sanction at weight 1, a 90-minute mute at 2.
+    actions = []
+    for n in range(2):
+        screen(client, keys.acme, f"s-{n}", "hello", author="spammy")
+        cid = report(client, item(f"s-{n}"), "spam")["case_id"]
+        r = client.post(f"/v1/cases/{cid}/decision", headers=auth(keys.admin),
+                        json={"verdict": "block", "category": "spam"})  # fmt: skip
+        sanction = r.json()["consequences"][0]["sanction"]
+        actions.append(sanction["action"] if sanction else None)
+    assert actions == [None, "mute"]
+    # Templates must fit the verdict.
+    cid = report(client, item("s-9"), "spam")["case_id"]
+    r = client.post(f"/v1/cases/{cid}/decision", headers=auth(keys.admin),
+                    json={"verdict": "allow", "template": "fraud_gone"})  # fmt: skip
+    assert r.status_code == 422 and "template" in r.json()["message"]

@@ -1,0 +1,67 @@
+"""The matcher: cross-language matching on the bilingual fixture, and the cascade's gate."""
+
+from __future__ import annotations
+
+from tests.claims.fixtures import POSTS
+from wenming.claims.embed import E5Embedder
+from wenming.claims.matcher import Matcher
+from wenming.claims.model import FactCheck
+from wenming.claims.registry import FactCheckDir
+
+
+def test_posts_find_their_fact_check_in_either_language(registry: FactCheckDir,
+                                                        embedder: E5Embedder) -> None:
+    matcher = registry.matcher(embedder)
+    restating = [(p, g) for p, g in POSTS if g is not None]
+    results = matcher.match([p for p, _ in restating], top=3, dense="always")
+    for (post, expected), found in zip(restating, results, strict=True):
+        assert found, post
+        assert found[0].factcheck.id == expected, (post, [m.factcheck.id for m in found])
+        assert found[0].suggest, (post, found[0].score)
+    cross = [(p, g) for p, g in restating if (p[0] < "\u2e80") != (g in ("fc-5g", "fc-chip"))]
+    assert len(cross) >= 4  # both directions, zh→en and en→zh, are in the fixture
+
+
+def test_unrelated_posts_are_not_suggested(registry: FactCheckDir, embedder: E5Embedder) -> None:
+    matcher = registry.matcher(embedder)
+    unrelated = [p for p, g in POSTS if g is None]
+    for found in matcher.match(unrelated, top=3, dense="always"):
+        assert not any(m.suggest for m in found), [(m.factcheck.id, m.score) for m in found]
+
+
+def test_the_cascade_embeds_only_what_can_match(registry: FactCheckDir,
+                                                embedder: E5Embedder) -> None:
+    matcher = registry.matcher(embedder)
+    chat = ["see you at the party tomorrow, bring some snacks",
+            "thanks for the birthday wishes everyone",
+            "ok"]
+    matcher.match(chat)
+    assert matcher.stats.dense == 0
+    assert matcher.stats.too_short == 1
+    found = matcher.match(["BREAKING: 5G towers are spreading the coronavirus!",
+                           "5G基站正在传播新冠病毒"])
+    assert matcher.stats.dense == 2  # lexical hit, and a post the lexical index cannot read
+    assert [f[0].factcheck.id for f in found] == ["fc-5g", "fc-5g"]
+    matcher.match(["5G基站正在传播新冠病毒"])
+    assert matcher.stats.cache_hits == 1
+
+
+def test_exact_duplicates_collapse_onto_the_first(embedder: E5Embedder) -> None:
+    first = FactCheck(id="a", claim="Drinking bleach cures the flu.", verdict="false")
+    copy = FactCheck(id="b", claim="Drinking “bleach” cures the flu!", verdict="false")
+    other = FactCheck(id="c", claim="The Moon landing was filmed in a studio.", verdict="false")
+    fcs = [first, copy, other]
+    from wenming.claims.embed import embed_factchecks
+    from wenming.claims.matcher import embedding_text
+
+    matcher = Matcher(fcs, embed_factchecks(embedder, [embedding_text(f) for f in fcs]),
+                      embedder=embedder)
+    [found] = matcher.match(["drinking bleach will cure your flu"], dense="always")
+    assert [m.factcheck.id for m in found] == ["a", "c"]
+
+
+def test_lexical_only_without_embeddings() -> None:
+    fcs = [FactCheck(id="a", claim="Drinking bleach cures the flu.", verdict="false")]
+    matcher = Matcher(fcs, None, embedder=None)
+    [found] = matcher.match(["does drinking bleach cure the flu?"])
+    assert found[0].factcheck.id == "a" and found[0].dense is None
