@@ -111,36 +111,46 @@ def run(size: int, texts: list[str], rng: random.Random, han: list[str]) -> None
     items = [Item(id=str(i), text=t) for i, t in enumerate(texts)]
     screener.screen(items[:500])  # warm caches
 
-    t0 = time.perf_counter()
+    # CPU time (time.process_time) as well as wall time: on a shared machine the CPU time
+    # this process spends is the figure that does not depend on its neighbours.
+    t0, c0 = time.perf_counter(), time.process_time()
     for i in range(0, len(items), 256):
         screener.screen(items[i : i + 256])
-    full_s = time.perf_counter() - t0
+    full_s, full_cpu = time.perf_counter() - t0, time.process_time() - c0
 
-    lat = []
+    lat, lat_cpu = [], []
     for item in items[:5000]:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         screener.screen([item])
         lat.append((time.perf_counter() - t) * 1e3)
+        lat_cpu.append((time.process_time() - c) * 1e3)
     lat.sort()
+    lat_cpu.sort()
 
     lex = next(d for d in screener.detectors if isinstance(d, LexiconDetector))
     automaton = lex.index._exact
     assert automaton is not None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     hits = 0
     for text in texts:
         hits += len(automaton.find_matches_as_indexes(text, overlapping=True))
-    bare_s = time.perf_counter() - t0
+    bare_s, bare_cpu = time.perf_counter() - t0, time.process_time() - c0
 
     n = len(texts)
     full, bare = n / full_s, n / bare_s
+    full_c, bare_c = n / full_cpu, n / bare_cpu
+    p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99)]
+    c50, c99 = lat_cpu[len(lat_cpu) // 2], lat_cpu[int(len(lat_cpu) * 0.99)]
     print(f"\n## {size:,} terms ({len(lex.index):,} distinct keys), {n:,} items, "
           f"mean {statistics.mean(len(t) for t in texts):.0f} chars")
     print(f"lexicon build            {build_s:8.2f} s   memory +{mem:,.0f} MiB")
-    print(f"full screening path      {full:10,.0f} items/s   "
-          f"p50 {lat[len(lat) // 2]:.3f} ms   p99 {lat[int(len(lat) * 0.99)]:.3f} ms")
-    print(f"bare compiled scan       {bare:10,.0f} items/s   ({hits:,} raw hits)")
-    print(f"full / bare              {full / bare:10.1%}")
+    print(f"{'':24} {'wall clock':>28}   {'CPU time of this process':>28}")
+    print(f"full screening path      {full:10,.0f} items/s               {full_c:10,.0f} items/s")
+    print(f"  per item (1-item calls) p50 {p50:.3f} ms  p99 {p99:.3f} ms   "
+          f"p50 {c50:.3f} ms  p99 {c99:.3f} ms")
+    print(f"bare compiled scan       {bare:10,.0f} items/s               {bare_c:10,.0f} items/s"
+          f"   ({hits:,} raw hits)")
+    print(f"full / bare              {full / bare:10.1%}                {full_c / bare_c:10.1%}")
 
 
 def main() -> None:

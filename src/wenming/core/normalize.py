@@ -161,7 +161,7 @@ class Normalized:
                  "canonical", "compact", "original", "spaced")  # fmt: skip
 
     def __init__(self, original: str, canonical: str, spaced: str, compact: str,
-                 regular: bool) -> None:  # fmt: skip
+                 regular: bool | None) -> None:  # fmt: skip
         self.original = original
         self.canonical = canonical
         self.spaced = spaced
@@ -185,6 +185,9 @@ class Normalized:
 
     def canonical_span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the ``canonical[start:end]`` span (end exclusive)."""
+        if self._regular is None:  # decided on first use: most texts never need it
+            self._regular = (len(self.canonical) == len(self.original)
+                             and _tables()[4].isdisjoint(self.original))
         if self._regular:
             return start, end
         pos = self._canon_map()
@@ -280,14 +283,15 @@ def _ascii_tables() -> tuple[bytes, bytes, bytes]:
 
 def normalize(text: str) -> Normalized:
     """Fold ``text`` into its canonical, spaced, compact and phonetic views."""
-    canon, marks, _, _, irregular = _tables()
+    canon, marks = _tables()[:2]
     fold, delete, mark = _ascii_tables()
+    regular: bool | None
     if text.isascii():
         canonical = text.encode("ascii").translate(fold, delete).decode("ascii")
         regular = len(canonical) == len(text)
     else:
         canonical = text.translate(canon)
-        regular = len(canonical) == len(text) and irregular.isdisjoint(text)
+        regular = None if len(canonical) == len(text) else False
     decoded = _decode_leet(canonical)
     if decoded.isascii():
         spaced = decoded.encode("ascii").translate(mark).decode("ascii")

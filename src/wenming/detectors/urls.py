@@ -38,6 +38,8 @@ _URL_RE = re.compile(
     rf"(?<![a-z0-9-])(?:(?:h[tx]{{2}}ps?|ftp)://)?((?:{_LABEL}{_DOT})+(?:[a-z]{{2,24}}|xn--[a-z0-9-]+))"
     r"(?::\d{2,5})?(?:/[^\s<>\"'，。！？]*)?",
 )
+# A cheap test that a text may hold a link at all, before the full pattern runs.
+_HINT = re.compile(r"[a-z0-9][.。．][a-z]|\[\.\]|\(\.\)|\sdot\s|\[dot\]")
 _DEFANG = re.compile(r"\[\.\]|\(\.\)|\s+dot\s+|\[dot\]|。|．")
 
 
@@ -81,7 +83,7 @@ class UrlDetector:
         canonical = norm.canonical
         text = prepared.item.text
         found: list[tuple[str, int | None, int | None]] = []
-        if "." in canonical or "。" in canonical or "dot" in canonical:
+        if _HINT.search(canonical):
             for m in _URL_RE.finditer(canonical):
                 span = norm.canonical_span(*m.span())
                 found.append((_host_of(_DEFANG.sub(".", m.group(1))), span[0], span[1]))
