@@ -16,8 +16,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DATASETS = Path(os.environ.get("WENMING_DATASETS",
-                               Path(__file__).resolve().parents[2] / "shared" / "datasets"))
+DATASETS = Path(
+    os.environ.get("WENMING_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets")
+)
 CACHE = Path(os.environ.get("WENMING_BENCH_CACHE", Path.home() / ".cache" / "wenming-bench"))
 
 
@@ -69,8 +70,9 @@ def clef() -> Dataset:
                 qrels.setdefault(parts[0], set()).add(parts[2])
         keep = [i for i, q in enumerate(qids) if q in qrels]
         splits[split] = Split([qids[i] for i in keep], [texts[i] for i in keep], qrels)
-    return Dataset("clef2020", Pool(ids, {"claim": claims, "title": titles},
-                                    ["en"] * len(ids)), splits)
+    return Dataset(
+        "clef2020", Pool(ids, {"claim": claims, "title": titles}, ["en"] * len(ids)), splits
+    )
 
 
 def factchecktweet() -> Dataset:
@@ -99,5 +101,6 @@ def factchecktweet() -> Dataset:
                 qrels.setdefault(parts[0], set()).add(parts[2])
         keep = [i for i, q in enumerate(qids) if q in qrels]
         splits[split] = Split([qids[i] for i in keep], [texts[i] for i in keep], qrels)
-    return Dataset("factchecktweet", Pool(ids, {"title": titles, "subtitle": subtitles}, langs),
-                   splits)
+    return Dataset(
+        "factchecktweet", Pool(ids, {"title": titles, "subtitle": subtitles}, langs), splits
+    )

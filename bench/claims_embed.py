@@ -65,8 +65,8 @@ def _embed(texts: list[str], model: object, label: str) -> np.ndarray:
     with Progress() as bar:
         task = bar.add_task(label, total=len(texts))
         for i in range(0, len(texts), 256):
-            out[i:i + 256] = model.encode(texts[i:i + 256])  # type: ignore[attr-defined]
-            bar.advance(task, len(texts[i:i + 256]))
+            out[i : i + 256] = model.encode(texts[i : i + 256])  # type: ignore[attr-defined]
+            bar.advance(task, len(texts[i : i + 256]))
     return out
 
 
@@ -161,11 +161,11 @@ def _prune(blob: bytes, chars: set[str]) -> bytes:
     p += 8
     offs = np.frombuffer(blob, dtype="<u4", count=n_pieces + 1, offset=p)
     p += (n_pieces + 1) * 4 + n_pieces * 4
-    pieces = blob[p:p + bloblen]
+    pieces = blob[p : p + bloblen]
     p += bloblen
     n_norm, nm_bytes = struct.unpack_from("<iI", blob, p)
     p += 8
-    norm = blob[p:p + nm_bytes]
+    norm = blob[p : p + nm_bytes]
     p += nm_bytes
     outs: dict[str, str] = {}
     q = 0
@@ -185,7 +185,7 @@ def _prune(blob: bytes, chars: set[str]) -> bytes:
     word_off = None
     for _ in range(ndir):
         (nl,) = struct.unpack_from("<H", blob, p)
-        name = blob[p + 2:p + 2 + nl].decode()
+        name = blob[p + 2 : p + 2 + nl].decode()
         p += 2 + nl + 1 + 4
         off, _nbytes = struct.unpack_from("<QQ", blob, p)
         p += 16
@@ -197,12 +197,12 @@ def _prune(blob: bytes, chars: set[str]) -> bytes:
     zero = bytes(row)
     kept = 0
     for i in range(4, n_pieces):
-        piece = pieces[offs[i]:offs[i + 1]].decode("utf-8", errors="replace")
+        piece = pieces[offs[i] : offs[i + 1]].decode("utf-8", errors="replace")
         if all(ch in allowed for ch in piece):
             kept += 1
             continue
         start = word_off + i * row
-        out[start:start + row] = zero
+        out[start : start + row] = zero
     print(f"kept {kept} of {n_pieces} vocabulary rows")
     return bytes(out)
 
@@ -222,10 +222,10 @@ def run(src: Path, out: Path, start: int = 0) -> None:
         texts = f.read().split("\n")[:-1]
     t0 = time.perf_counter()
     for c in range(start, len(texts), CHUNK):
-        part = texts[c:c + CHUNK]
+        part = texts[c : c + CHUNK]
         vecs = np.empty((len(part), m.dim), dtype=np.float32)
         for i in range(0, len(part), 2048):
-            batch = part[i:i + 2048]
+            batch = part[i : i + 2048]
             qi = [j for j, t in enumerate(batch) if t.startswith("query: ")]
             pi = [j for j, t in enumerate(batch) if not t.startswith("query: ")]
             if qi:
@@ -238,14 +238,19 @@ def run(src: Path, out: Path, start: int = 0) -> None:
         scale = np.abs(vecs).max(axis=1, keepdims=True) / 127.0
         q8 = np.round(vecs / scale).astype(np.int8)
         np.savez(out / f"emb{c // CHUNK:02d}.npz", q=q8, scale=scale.astype(np.float32))
-    (out / "timing.json").write_text(json.dumps({
-        "texts": len(texts), "seconds": time.perf_counter() - t0, "cores": os.cpu_count()}))
+    (out / "timing.json").write_text(
+        json.dumps(
+            {"texts": len(texts), "seconds": time.perf_counter() - t0, "cores": os.cpu_count()}
+        )
+    )
 
 
 def collect(src: Path) -> None:
-    manifest = json.loads((Path(__file__).resolve().parent / "claims_embed.manifest.json")
-                          .read_text()) if not (src / "manifest.json").exists() else \
-        json.loads((src / "manifest.json").read_text())
+    manifest = (
+        json.loads((Path(__file__).resolve().parent / "claims_embed.manifest.json").read_text())
+        if not (src / "manifest.json").exists()
+        else json.loads((src / "manifest.json").read_text())
+    )
     parts = []
     for f in sorted(src.glob("emb*.npz")):
         z = np.load(f)
@@ -254,7 +259,7 @@ def collect(src: Path) -> None:
     cache = _cache()
     at = 0
     for name, n in manifest.items():
-        v = allv[at:at + n]
+        v = allv[at : at + n]
         v /= np.linalg.norm(v, axis=1, keepdims=True)
         np.save(cache / f"{name}.npy", v.astype(np.float16))
         at += n

@@ -28,12 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import claims_data  # noqa: E402
+import claims_data
 
-from wenming.claims.embed import E5Embedder, Kind, Vectors, embed_factchecks  # noqa: E402
-from wenming.claims.matcher import Matcher, ScoreModel, embedding_text  # noqa: E402
-from wenming.claims.model import FactCheck  # noqa: E402
-from wenming.claims.text import clean_post  # noqa: E402
+from wenming.claims.embed import E5Embedder, Kind, Vectors, embed_factchecks
+from wenming.claims.matcher import Matcher, ScoreModel, embedding_text
+from wenming.claims.model import FactCheck
+from wenming.claims.text import clean_post
 
 CACHE = claims_data.CACHE / "claims"
 
@@ -66,13 +66,19 @@ def _load(name: str) -> np.ndarray:
 def dataset(name: str) -> tuple[claims_data.Dataset, list[FactCheck], np.ndarray, CachedEmbedder]:
     if name == "clef2020":
         ds = claims_data.clef()
-        fcs = [FactCheck(id=i, claim=c, title=t, verdict="false") for i, c, t in
-               zip(ds.pool.ids, ds.pool.fields["claim"], ds.pool.fields["title"], strict=True)]
+        fcs = [
+            FactCheck(id=i, claim=c, title=t, verdict="false")
+            for i, c, t in zip(
+                ds.pool.ids, ds.pool.fields["claim"], ds.pool.fields["title"], strict=True
+            )
+        ]
         vecs, qname = _load("clef.both.q"), "clef.queries.clean2.q"
     else:
         ds = claims_data.factchecktweet()
-        fcs = [FactCheck(id=i, claim=t or "(untitled)", verdict="false")
-               for i, t in zip(ds.pool.ids, ds.pool.fields["title"], strict=True)]
+        fcs = [
+            FactCheck(id=i, claim=t or "(untitled)", verdict="false")
+            for i, t in zip(ds.pool.ids, ds.pool.fields["title"], strict=True)
+        ]
         vecs, qname = _load("fct.title.q"), "fct.queries.clean2.q"
     assert [embedding_text(f) for f in fcs[:1]]
     posts = [clean_post(t) for s in ("train", "dev", "test") for t in ds.splits[s].texts]
@@ -116,10 +122,10 @@ def fit(matcher: Matcher, split: claims_data.Split) -> ScoreModel:
     """Logistic regressions (no class weights: scores stay probabilities) on train."""
     rows: list[tuple[float, float, bool]] = []
     lex_rows: list[tuple[float, bool]] = []
-    sims = matcher.similarities([clean_post(t) for t in split.texts])
-    for text, qid, row in zip(split.texts, split.qids, sims, strict=True):
+    queries = matcher.embed_posts([clean_post(t) for t in split.texts])
+    for text, qid, query in zip(split.texts, split.qids, queries, strict=True):
         view = matcher.prepare(text)
-        cand, dense, lexical, _ = matcher.features(view, row)
+        cand, dense, lexical, _ = matcher.features(view, query)
         assert dense is not None
         rel = split.qrels[qid]
         for c, d, lx in zip(cand.tolist(), dense.tolist(), lexical.tolist(), strict=True):
@@ -133,24 +139,33 @@ def fit(matcher: Matcher, split: claims_data.Split) -> ScoreModel:
     xl = np.array([[lx] for lx, _ in lex_rows])
     yl = np.array([r[1] for r in lex_rows], dtype=float)
     lw, lb = _logistic(xl, yl)
-    return ScoreModel(dense=round(wd, 2), lexical=round(wl, 2), bias=round(b, 2),
-                      cross_dense=round(cd, 2), cross_bias=round(cb, 2),
-                      lexical_only=round(lw, 2), lexical_only_bias=round(lb, 2))
+    return ScoreModel(
+        dense=round(wd, 2),
+        lexical=round(wl, 2),
+        bias=round(b, 2),
+        cross_dense=round(cd, 2),
+        cross_bias=round(cb, 2),
+        lexical_only=round(lw, 2),
+        lexical_only_bias=round(lb, 2),
+    )
 
 
 def _fit_cross_script(embedder: CachedEmbedder) -> tuple[float, float]:
     """The dense-only model for pairs in different scripts, on the zh↔en calibration set."""
     from claims_crosslang import PAIRS
 
-    fcs = [FactCheck(id=f"x{i}", claim=c, languages=(lang,), verdict="false")
-           for i, (c, lang, _) in enumerate(PAIRS)]
-    matcher = Matcher(fcs, embed_factchecks(embedder.real, [f.claim for f in fcs]),
-                      embedder=embedder.real)
+    fcs = [
+        FactCheck(id=f"x{i}", claim=c, languages=(lang,), verdict="false")
+        for i, (c, lang, _) in enumerate(PAIRS)
+    ]
+    matcher = Matcher(
+        fcs, embed_factchecks(embedder.real, [f.claim for f in fcs]), embedder=embedder.real
+    )
     posts = [p for _, _, p in PAIRS]
     xs: list[list[float]] = []
     ys: list[float] = []
-    for i, (post, row) in enumerate(zip(posts, matcher.similarities(posts), strict=True)):
-        cand, dense, _, cross = matcher.features(matcher.prepare(post), row)
+    for i, (post, query) in enumerate(zip(posts, matcher.embed_posts(posts), strict=True)):
+        cand, dense, _, cross = matcher.features(matcher.prepare(post), query)
         assert dense is not None
         for c, d, x in zip(cand.tolist(), dense.tolist(), cross.tolist(), strict=True):
             if x:
@@ -197,8 +212,7 @@ def main() -> None:
         ds, fcs, vecs, emb = dataset(name)
         t0 = time.perf_counter()
         matcher = Matcher(fcs, vecs, embedder=emb)
-        print(f"\n{name}: {len(fcs)} fact-checks, matcher built in "
-              f"{time.perf_counter() - t0:.1f}s")
+        print(f"\n{name}: {len(fcs)} fact-checks, matcher built in {time.perf_counter() - t0:.1f}s")
         if args.fit and name == "clef2020":
             model = fit(matcher, ds.splits["train"])
             print(f"fitted on train: {model}")
@@ -208,11 +222,22 @@ def main() -> None:
         for split in splits:
             for mode in ("lexical", "dense", "hybrid", "cascade"):
                 r = evaluate(matcher, ds.splits[split], mode)
-                print(f"{split:6} {mode:8} {r['MAP@1']:6.4f} {r['MAP@5']:6.4f} {r['R@5']:6.4f} "
-                      f"{r['posts/s']:8.0f}")
-        s = matcher.stats
-        print(f"cascade: {s.dense} of {s.posts} posts embedded over all runs; "
-              f"{emb.misses} post embeddings computed live")
+                print(
+                    f"{split:6} {mode:8} {r['MAP@1']:6.4f} {r['MAP@5']:6.4f} {r['R@5']:6.4f} "
+                    f"{r['posts/s']:8.0f}"
+                )
+        print("cascade by Gate.lexical (MAP@5, share embedded):")
+        for lexical in (0.05, 0.10, 0.15, 0.20, 0.30):
+            gated = copy.copy(matcher)
+            gated.gate = replace(matcher.gate, lexical=lexical)
+            gated.stats = type(matcher.stats)()
+            row = [
+                f"{split} {evaluate(gated, ds.splits[split], 'cascade')['MAP@5']:.4f}"
+                for split in splits
+            ]
+            share = gated.stats.dense / max(gated.stats.posts, 1)
+            print(f"  lexical >= {lexical:.2f}: {', '.join(row)}; embedded {share:.1%}")
+        print(f"{emb.misses} post embeddings computed live")
     print(f"\nzh↔en fixture: {cross_language()}")
 
 

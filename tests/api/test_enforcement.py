@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import MAX_BODY, Keys, auth, make_key
-from tests.api.reviewing import Clock, item, report, screen
+from tests.api.conftest import Keys, auth, make_key
+from tests.api.reviewing import Clock, item, report, screen, service_with_policy
 from tests.databases import Database
-from wenming.api.app import create_app
-from wenming.config import Settings
-from wenming.pipeline import Screener
 from wenming.runtime import Runtime
 from wenming.service.keys import Role
 
@@ -108,14 +106,19 @@ def test_groups_and_sites_accumulate_violations(
 
 def test_reports_on_accounts_and_groups(client: TestClient, keys: Keys) -> None:
     receipt = report(client, {"type": "account", "platform": "acme", "id": "troll"}, "spam")
-    r = client.post(f"/v1/cases/{receipt['case_id']}/decision", headers=auth(keys.admin),
-                    json={"verdict": "block"})  # the case's category is the default
+    r = client.post(
+        f"/v1/cases/{receipt['case_id']}/decision",
+        headers=auth(keys.admin),
+        json={"verdict": "block"},
+    )  # the case's category is the default
     assert r.status_code == 200, r.text
     assert r.json()["consequences"][0]["subject"]["id"] == "troll"
     assert _account(client, keys, "troll")["strikes"][0]["category"] == "spam"
     # A decision on an account cannot be appealed twice either, and reads as a ruling.
-    r = client.post("/v1/appeals", json={"decision_id": r.json()["decision_id"],
-                                         "text": "not me", "token": receipt["token"]})
+    r = client.post(
+        "/v1/appeals",
+        json={"decision_id": r.json()["decision_id"], "text": "not me", "token": receipt["token"]},
+    )
     assert r.status_code == 202
 
 
@@ -187,25 +190,14 @@ reason_templates:
 
 @pytest.fixture
 def custom(db: Database, tmp_path: Path) -> Iterator[tuple[TestClient, Runtime, Keys]]:
-    path = tmp_path / "policy.yaml"
-    path.write_text(CUSTOM_POLICY, encoding="utf-8")
-    settings = Settings(database_url=db.url, database_schema=db.schema, database_pool_size=4,
-                        max_body_bytes=MAX_BODY, rate_limit_per_second=0,
-                        report_rate_per_minute=0)  # fmt: skip
-    rt = Runtime.build(settings, screener=Screener.from_policy(path))
-    keys = Keys(admin=make_key(rt, Role.ADMIN), acme=make_key(rt, Role.PLATFORM, "acme"),
-                other=make_key(rt, Role.PLATFORM, "other"), viewer=make_key(rt, Role.VIEWER),
-                flagger=make_key(rt, Role.FLAGGER),
-                acme_moderator=make_key(rt, Role.MODERATOR, "acme"))  # fmt: skip
-    with TestClient(create_app(rt)) as c:
-        yield c, rt, keys
-    rt.close()
+    with service_with_policy(db, tmp_path, CUSTOM_POLICY) as service:
+        yield service
 
 
 def test_the_policy_defines_queues_ladders_and_templates(
     custom: tuple[TestClient, Runtime, Keys],
 ) -> None:
-    client, runtime, keys = custom
+    client, _, keys = custom
     queues = client.get("/v1/review/queues", headers=auth(keys.admin)).json()["queues"]
     assert [(q["id"], q["sla_seconds"]) for q in queues] == [("fraud_desk", 7200),
                                                               ("rest", 259200)]  # fmt: skip
@@ -235,3 +227,50 @@ def test_the_policy_defines_queues_ladders_and_templates(
     r = client.post(f"/v1/cases/{cid}/decision", headers=auth(keys.admin),
                     json={"verdict": "allow", "template": "fraud_gone"})  # fmt: skip
     assert r.status_code == 422 and "template" in r.json()["message"]
+
+
+def test_concurrent_violations_climb_one_step_each(
+    client: TestClient, keys: Keys, runtime: Runtime
+) -> None:
+    mods = [make_key(runtime, Role.MODERATOR) for _ in range(4)]
+    cases = []
+    for n in range(4):
+        screen(client, keys.acme, f"c-{n}", f"post {n}", author="busy")
+        cases.append(report(client, item(f"c-{n}"), "spam")["case_id"])
+
+    def decide(n: int) -> str:
+        r = client.post(f"/v1/cases/{cases[n]}/decision", headers=auth(mods[n]),
+                        json={"verdict": "block", "category": "spam"})  # fmt: skip
+        assert r.status_code == 200, r.text
+        return str(r.json()["consequences"][0]["sanction"]["action"])
+
+    with ThreadPoolExecutor(4) as pool:
+        actions = list(pool.map(decide, range(4)))
+    assert sorted(actions) == sorted(["warning", "strike", "mute", "suspend"])
+    assert _account(client, keys, "busy")["standings"][0]["weight"] == 4.0
+
+
+def test_platforms_poll_the_sanctions_to_enforce(
+    client: TestClient, keys: Keys, runtime: Runtime
+) -> None:
+    clock = runtime.clock = Clock()
+    start = clock.now.isoformat()
+    decided = _violation(client, keys, 1, category="drugs", author="polled")
+    feed = client.get("/v1/sanctions", params={"since": start}, headers=auth(keys.acme)).json()
+    [change] = feed["changes"]
+    assert change["subject"] == {"type": "account", "platform": "acme", "id": "polled"}
+    assert change["sanction"]["action"] == "mute" and change["sanction"]["in_force"]
+    assert client.get("/v1/sanctions", params={"since": start},
+                      headers=auth(keys.other)).json()["changes"] == []  # fmt: skip
+    clock.advance(hours=1)
+    later = clock.now.isoformat()
+    assert client.get("/v1/sanctions", params={"since": later},
+                      headers=auth(keys.acme)).json()["changes"] == []  # fmt: skip
+    sanction_id = decided["consequences"][0]["sanction"]["sanction_id"]
+    client.post(f"/v1/sanctions/{sanction_id}/lift", json={"reason": "error"},
+                headers=auth(keys.admin))  # fmt: skip
+    [lifted] = client.get("/v1/sanctions", params={"since": later},
+                          headers=auth(keys.acme)).json()["changes"]  # fmt: skip
+    assert lifted["sanction"]["lifted_at"] is not None
+    r = client.get("/v1/sanctions", params={"since": start}, headers=auth(keys.admin))
+    assert r.status_code == 422 and "platform" in r.json()["message"]

@@ -117,6 +117,7 @@ def test_bad_reports_are_refused_with_the_field(client: TestClient, keys: Keys) 
         ({"subject": item("a", platform="ghost"), "category": "spam"}, 404, "ghost"),
         ({"subject": {"type": "site", "id": "not a domain"}, "category": "spam"}, 422, "domain"),
         ({"subject": item("a"), "category": "spam", "text": "x\x00"}, 422, "text"),
+        ({"subject": item("a" * 300), "category": "spam"}, 422, "subject.id"),
     ]
     for body, status, words in cases:
         r = client.post("/v1/reports", json=body)
@@ -138,7 +139,9 @@ def test_flagger_lane_and_accuracy(client: TestClient, keys: Keys, runtime: Runt
     assert [(f["reports"], f["decided"], f["upheld"], f["accuracy"]) for f in mine] == [
         (2, 2, 1, 0.5)
     ]
-    assert len(client.get("/v1/flaggers", headers=auth(keys.acme_moderator)).json()["flaggers"]) == 1
+    assert (
+        len(client.get("/v1/flaggers", headers=auth(keys.acme_moderator)).json()["flaggers"]) == 1
+    )
     assert client.get("/v1/flaggers", headers=auth(keys.acme)).status_code == 403
 
 
@@ -171,4 +174,3 @@ def test_public_reports_are_rate_limited_per_address_and_key(
     codes = [client.post("/v1/reports", json=body, headers=auth(flagger)).status_code
              for _ in range(4)]  # fmt: skip
     assert codes[0] == 202 and 429 in codes
-

@@ -10,6 +10,7 @@ from tests.api.reviewing import Clock, item, report, screen
 from wenming.runtime import Runtime
 from wenming.service import audit
 from wenming.service.keys import Role
+from wenming.worker import Worker, WorkerConfig
 
 
 def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Runtime) -> None:
@@ -25,8 +26,10 @@ def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Ru
     assert status["status"] == "received" and status["outcome"] is None
 
     # The case waits in the urgent queue (drugs are severity 5 in the fixture policy).
-    queues = {q["id"]: q for q in client.get("/v1/review/queues",
-                                             headers=auth(keys.acme_moderator)).json()["queues"]}
+    queues = {
+        q["id"]: q
+        for q in client.get("/v1/review/queues", headers=auth(keys.acme_moderator)).json()["queues"]
+    }
     assert queues["urgent"]["open"] == 1 and queues["urgent"]["breached"] == 0
     listed = client.get("/v1/cases", params={"queue": "urgent"},
                         headers=auth(keys.acme_moderator)).json()  # fmt: skip
@@ -41,8 +44,11 @@ def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Ru
     assert detail["reports"][0]["contact"] is None  # only admins see how to reach a reporter
     assert any(t["id"] == "removed" for t in detail["templates"])
     clock.advance(minutes=5)
-    r = client.post(f"/v1/cases/{case_id}/decision", headers=auth(keys.acme_moderator),
-                    json={"verdict": "block", "category": "drugs", "note": "clear sale offer"})
+    r = client.post(
+        f"/v1/cases/{case_id}/decision",
+        headers=auth(keys.acme_moderator),
+        json={"verdict": "block", "category": "drugs", "note": "clear sale offer"},
+    )
     assert r.status_code == 200, r.text
     decided = r.json()
     decision_id = decided["decision_id"]
@@ -66,8 +72,11 @@ def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Ru
     assert status["decision"]["verdict"] == "block"
 
     # The affected side appeals through its platform.
-    r = client.post("/v1/appeals", headers=auth(keys.acme),
-                    json={"decision_id": decision_id, "text": "it was a joke about sugar"})
+    r = client.post(
+        "/v1/appeals",
+        headers=auth(keys.acme),
+        json={"decision_id": decision_id, "text": "it was a joke about sugar"},
+    )
     assert r.status_code == 202, r.text
     appeal_id, appeal_case = r.json()["appeal_id"], r.json()["case_id"]
     again = client.post("/v1/appeals", headers=auth(keys.acme),
@@ -83,8 +92,11 @@ def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Ru
     detail = client.get(f"/v1/cases/{appeal_case}", headers=auth(other_moderator)).json()
     assert detail["case"]["kind"] == "appeal" and detail["appealed_decision_id"] == decision_id
     assert detail["appeal"]["appellant"] == "affected"
-    r = client.post(f"/v1/cases/{appeal_case}/decision", headers=auth(other_moderator),
-                    json={"verdict": "allow", "note": "context shows a joke"})
+    r = client.post(
+        f"/v1/cases/{appeal_case}/decision",
+        headers=auth(other_moderator),
+        json={"verdict": "allow", "note": "context shows a joke"},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["appeal_outcome"] == "overturned"
 
@@ -96,14 +108,25 @@ def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Ru
     assert account["sanctions"][0]["lifted_at"] is not None
     appeal = client.get(f"/v1/appeals/{appeal_id}", headers=auth(keys.acme)).json()
     assert appeal["outcome"] == "overturned" and appeal["status"] == "decided"
+    listed = client.get("/v1/appeals", headers=auth(keys.acme)).json()
+    assert listed["counts"] == {"overturned": 1} and len(listed["appeals"]) == 1
+    assert client.get("/v1/appeals", headers=auth(keys.other)).json()["counts"] == {}
     status = client.get(f"/v1/report-status/{token}").json()
     assert status["outcome"] == "rejected" and status["decision"]["verdict"] == "allow"
     assert status["decision"]["appeal_outcome"] == "overturned"
 
     # Every step is on the audit chain, and the chain holds.
     actions = [e.action for e in runtime.store.audit_list()]
-    for action in ("report.create", "case.decide", "strike.add", "sanction.apply",
-                   "appeal.create", "appeal.decide", "strike.remove", "sanction.lift"):
+    for action in (
+        "report.create",
+        "case.decide",
+        "strike.add",
+        "sanction.apply",
+        "appeal.create",
+        "appeal.decide",
+        "strike.remove",
+        "sanction.lift",
+    ):
         assert action in actions
     assert audit.verify(runtime.store).ok
 
@@ -126,3 +149,38 @@ def test_items_held_for_review_open_a_case(
     # Re-sending the same item replays its decision and opens nothing new.
     screen(client, keys.acme, "p-9", "buy followers now", author="u-9")
     assert client.get("/v1/cases", headers=auth(keys.admin)).json()["total"] == 1
+
+
+def test_items_held_by_the_workers_open_cases_once(
+    client: TestClient, keys: Keys, runtime: Runtime
+) -> None:
+    body = {"items": [{"id": "w-1", "text": "buy followers"}, {"id": "w-2", "text": "hi"}]}
+    assert client.post("/v1/items", json=body, headers=auth(keys.acme)).status_code == 202
+    worker = Worker(runtime, WorkerConfig(name="review-test", reclaim_idle_ms=0,
+                                          housekeeping_s=0))  # fmt: skip
+    assert worker.drain(timeout_s=60)
+    cases = client.get("/v1/cases", headers=auth(keys.admin)).json()["cases"]
+    assert [(c["subject"]["id"], c["source"]) for c in cases] == [("w-1", "automated")]
+
+
+def test_automated_decisions_can_be_appealed(client: TestClient, keys: Keys) -> None:
+    blocked = screen(client, keys.acme, "auto-1", "heroin cake recipe", author="baker")
+    assert blocked["verdict"] == "block"
+    body = {"decision_id": blocked["decision_id"], "text": "it is a cake called heroin"}
+    assert client.post("/v1/appeals", json=body).status_code == 403  # no key, no token
+    assert client.post("/v1/appeals", json={**body, "token": "wr_nope"}).status_code == 403
+    assert client.post("/v1/appeals", json=body, headers=auth(keys.other)).status_code == 404
+    r = client.post("/v1/appeals", json=body, headers=auth(keys.acme))
+    assert r.status_code == 202, r.text
+    case_id = r.json()["case_id"]
+    detail = client.get(f"/v1/cases/{case_id}", headers=auth(keys.acme_moderator)).json()
+    assert detail["case"]["queue"] == "appeals" and detail["case"]["category"] == "drugs"
+    assert detail["item_decisions"][0]["evidence"][0]["match"] == "heroin"
+    r = client.post(f"/v1/cases/{case_id}/decision", headers=auth(keys.acme_moderator),
+                    json={"verdict": "allow", "template": "no_violation"})  # fmt: skip
+    assert r.status_code == 200 and r.json()["appeal_outcome"] == "overturned"
+    history = client.get("/v1/items/auto-1", headers=auth(keys.acme)).json()["decisions"]
+    assert [(d["verdict"], d["automated"]) for d in history] == [("allow", False),
+                                                                 ("block", True)]  # fmt: skip
+    feed = client.post("/v1/feed/filter", json={"items": ["auto-1"]}, headers=auth(keys.acme))
+    assert feed.json()["results"][0]["show"] is True

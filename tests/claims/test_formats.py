@@ -40,16 +40,34 @@ def test_claimreview_as_published_by_fact_checkers() -> None:
     feed = {
         "@context": "https://schema.org",
         "@type": "DataFeed",
-        "dataFeedElement": [{"@type": "DataFeedItem", "item": [{
-            "@type": "ClaimReview",
-            "url": "https://checks.example/2024/05/bananas",
-            "claimReviewed": "Bananas and yogurt are poisonous together",
-            "author": {"@type": "Organization", "name": "Checks"},
-            "datePublished": "2024-05-01",
-            "inLanguage": {"@type": "Language", "name": "English", "alternateName": "en"},
-            "reviewRating": {"@type": "Rating", "ratingValue": 1, "alternateName": "Pants on Fire!"},
-            "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "x"}},
-        }]}],
+        "dataFeedElement": [
+            {
+                "@type": "DataFeedItem",
+                "item": [
+                    {
+                        "@type": "ClaimReview",
+                        "url": "https://checks.example/2024/05/bananas",
+                        "claimReviewed": "Bananas and yogurt are poisonous together",
+                        "author": {"@type": "Organization", "name": "Checks"},
+                        "datePublished": "2024-05-01",
+                        "inLanguage": {
+                            "@type": "Language",
+                            "name": "English",
+                            "alternateName": "en",
+                        },
+                        "reviewRating": {
+                            "@type": "Rating",
+                            "ratingValue": 1,
+                            "alternateName": "Pants on Fire!",
+                        },
+                        "itemReviewed": {
+                            "@type": "Claim",
+                            "author": {"@type": "Person", "name": "x"},
+                        },
+                    }
+                ],
+            }
+        ],
     }
     [fc] = read_factchecks(json.dumps(feed).encode(), fmt="claimreview")
     assert fc.verdict == "false"
@@ -59,12 +77,18 @@ def test_claimreview_as_published_by_fact_checkers() -> None:
 
 
 def test_malformed_claimreview_names_every_bad_record_and_where() -> None:
-    good = {"@type": "ClaimReview", "identifier": "ok", "claimReviewed": "A claim",
-            "reviewRating": {"alternateName": "False"}}
-    doc = [good,
-           {**good, "identifier": "no-claim", "claimReviewed": ""},
-           {**good, "identifier": "odd", "reviewRating": {"alternateName": "Sort of"}},
-           {**good, "identifier": "bad-date", "datePublished": "yesterday"}]
+    good = {
+        "@type": "ClaimReview",
+        "identifier": "ok",
+        "claimReviewed": "A claim",
+        "reviewRating": {"alternateName": "False"},
+    }
+    doc = [
+        good,
+        {**good, "identifier": "no-claim", "claimReviewed": ""},
+        {**good, "identifier": "odd", "reviewRating": {"alternateName": "Sort of"}},
+        {**good, "identifier": "bad-date", "datePublished": "yesterday"},
+    ]
     with pytest.raises(FactCheckError) as info:
         read_factchecks(json.dumps(doc).encode(), fmt="claimreview", source="feed.json")
     message = str(info.value)
@@ -76,8 +100,9 @@ def test_malformed_claimreview_names_every_bad_record_and_where() -> None:
 
 def test_broken_json_names_the_line() -> None:
     with pytest.raises(FactCheckError, match=r"feed.json:3: not JSON"):
-        read_factchecks(b'[\n{"@type": "ClaimReview",\n oops}\n]', fmt="claimreview",
-                        source="feed.json")
+        read_factchecks(
+            b'[\n{"@type": "ClaimReview",\n oops}\n]', fmt="claimreview", source="feed.json"
+        )
 
 
 def test_jsonl_and_csv_errors_name_the_line() -> None:
@@ -89,8 +114,7 @@ def test_jsonl_and_csv_errors_name_the_line() -> None:
     with pytest.raises(FactCheckError, match=r"in.csv:1: the CSV header has unknown column"):
         read_factchecks(b"id,claim,rating\na,b,c\n", fmt="csv", source="in.csv")
     with pytest.raises(FactCheckError, match=r"in.csv:3: verdict 'maybe'"):
-        read_factchecks(b"id,claim,verdict\na,b,false\nc,d,maybe\n", fmt="csv",
-                        source="in.csv")
+        read_factchecks(b"id,claim,verdict\na,b,false\nc,d,maybe\n", fmt="csv", source="in.csv")
 
 
 def test_minimal_jsonl_needs_only_id_and_claim() -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from tests.claims.fixtures import POSTS
 from wenming.claims.embed import E5Embedder
-from wenming.claims.matcher import Matcher
+from wenming.claims.matcher import Gate, Matcher
 from wenming.claims.model import FactCheck
 from wenming.claims.registry import FactCheckDir
 
 
-def test_posts_find_their_fact_check_in_either_language(registry: FactCheckDir,
-                                                        embedder: E5Embedder) -> None:
+def test_posts_find_their_fact_check_in_either_language(
+    registry: FactCheckDir, embedder: E5Embedder
+) -> None:
     matcher = registry.matcher(embedder)
     restating = [(p, g) for p, g in POSTS if g is not None]
     results = matcher.match([p for p, _ in restating], top=3, dense="always")
@@ -29,21 +30,30 @@ def test_unrelated_posts_are_not_suggested(registry: FactCheckDir, embedder: E5E
         assert not any(m.suggest for m in found), [(m.factcheck.id, m.score) for m in found]
 
 
-def test_the_cascade_embeds_only_what_can_match(registry: FactCheckDir,
-                                                embedder: E5Embedder) -> None:
-    matcher = registry.matcher(embedder)
-    chat = ["see you at the party tomorrow, bring some snacks",
-            "thanks for the birthday wishes everyone",
-            "ok"]
+def test_the_cascade_embeds_only_what_can_match(
+    registry: FactCheckDir, embedder: E5Embedder
+) -> None:
+    # A registry this small knows few words, so the coverage gate would send nearly every
+    # post on; switch it off to see the lexical gate alone, then on again.
+    matcher = registry.matcher(embedder, gate=Gate(coverage=0.0))
+    chat = [
+        "see you at the party tomorrow, bring some snacks",
+        "thanks for the birthday wishes everyone",
+        "ok",
+    ]
     matcher.match(chat)
     assert matcher.stats.dense == 0
     assert matcher.stats.too_short == 1
-    found = matcher.match(["BREAKING: 5G towers are spreading the coronavirus!",
-                           "5G基站正在传播新冠病毒"])
-    assert matcher.stats.dense == 2  # lexical hit, and a post the lexical index cannot read
-    assert [f[0].factcheck.id for f in found] == ["fc-5g", "fc-5g"]
-    matcher.match(["5G基站正在传播新冠病毒"])
-    assert matcher.stats.cache_hits == 1
+    [found] = matcher.match(["BREAKING: 5G towers are spreading the coronavirus!"])
+    assert matcher.stats.dense == 1 and found[0].factcheck.id == "fc-5g"
+    zh = "5G基站正在传播新冠病毒"
+    matcher.match([zh])
+    assert matcher.stats.dense == 1  # the lexical stage cannot read it and has no match
+    blind = registry.matcher(embedder, gate=Gate(coverage=0.6))
+    [found] = blind.match([zh])
+    assert blind.stats.dense == 1 and found[0].factcheck.id == "fc-5g"
+    blind.match([zh])
+    assert blind.stats.cache_hits == 1
 
 
 def test_exact_duplicates_collapse_onto_the_first(embedder: E5Embedder) -> None:
@@ -54,8 +64,9 @@ def test_exact_duplicates_collapse_onto_the_first(embedder: E5Embedder) -> None:
     from wenming.claims.embed import embed_factchecks
     from wenming.claims.matcher import embedding_text
 
-    matcher = Matcher(fcs, embed_factchecks(embedder, [embedding_text(f) for f in fcs]),
-                      embedder=embedder)
+    matcher = Matcher(
+        fcs, embed_factchecks(embedder, [embedding_text(f) for f in fcs]), embedder=embedder
+    )
     [found] = matcher.match(["drinking bleach will cure your flu"], dense="always")
     assert [m.factcheck.id for m in found] == ["a", "c"]
 

@@ -33,14 +33,19 @@ def test_upsert_versions_changed_records_only(registry: FactCheckDir) -> None:
     assert list(after) == list(before)  # registration order is kept
 
 
-def test_embeddings_are_stored_and_updated_incrementally(registry: FactCheckDir,
-                                                         embedder: E5Embedder) -> None:
+def test_embeddings_are_stored_and_updated_incrementally(
+    registry: FactCheckDir, embedder: E5Embedder
+) -> None:
     counting = CountingEmbedder(embedder)
     stored = registry.vectors(registry.load(), counting)
     assert counting.texts == 0  # all read back from embeddings.npy
     fcs = registry.load()
-    registry.upsert([replace(fcs[0], claim="5G masts spread the virus."),
-                     replace(fcs[1], rebuttal="Only the rebuttal changed.")])
+    registry.upsert(
+        [
+            replace(fcs[0], claim="5G masts spread the virus."),
+            replace(fcs[1], rebuttal="Only the rebuttal changed."),
+        ]
+    )
     fresh = registry.vectors(registry.load(), counting)
     assert counting.texts == 2  # one changed text, embedded as query and as passage
     assert not np.allclose(fresh[0], stored[0])

@@ -20,6 +20,7 @@ from wenming.api.limits import BodyLimit, TokenBuckets
 from wenming.api.routes import (
     appeals,
     cases,
+    factchecks,
     feed,
     health,
     records,
@@ -72,6 +73,7 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
     v1.include_router(appeals.router)
     v1.include_router(subjects.router)
     v1.include_router(feed.router)
+    v1.include_router(factchecks.router)
     work.install(app)
     app.include_router(health.router)
     app.include_router(v1)

@@ -1,4 +1,4 @@
-"""Wire schemas of reports, cases, appeals, enforcement and youth mode, and the mapping to them.
+"""Wire schemas of reports, cases and appeals, and the mapping to them.
 
 The mapping is where "a reporter's identity is never shown to the reported party" is
 kept: no schema here carries a reporter's key, address or hash; a report's contact
@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from wenming.api.schemas import DecisionOut, ItemOut, Ref, Text, decision_out, item_out
+from wenming.api.enforcement_schemas import (
+    SanctionOut,
+    SubjectOut,
+    SubjectStateOut,
+    sanction_out,
+    subject_state_out,
+)
+from wenming.api.schemas import DecisionOut, ItemOut, Text, decision_out, item_out
 from wenming.core.governance import ReasonTemplate
-from wenming.service import enforcement as enf
-from wenming.service.minors import Filtered
 from wenming.service.reports import ReportStatus
 from wenming.service.review import CaseDetail, Decided, QueueView
 from wenming.store.reviewrecords import (
@@ -25,8 +30,6 @@ from wenming.store.reviewrecords import (
     CaseRecord,
     FlaggerStats,
     ReportRecord,
-    SanctionRecord,
-    StrikeRecord,
 )
 
 Verdict = Literal["allow", "label", "limit", "block"]
@@ -117,12 +120,6 @@ class Flaggers(BaseModel):
 # -- cases -----------------------------------------------------------------------------
 
 
-class SubjectOut(BaseModel):
-    type: str
-    platform: str
-    id: str
-
-
 class QueueOut(BaseModel):
     id: str
     title: dict[str, str]
@@ -191,59 +188,6 @@ class TemplateOut(BaseModel):
     categories: list[str]
 
 
-class SanctionOut(BaseModel):
-    sanction_id: str
-    action: str
-    ladder: str
-    step: int
-    category: str | None
-    decision_id: str | None
-    in_force: bool
-    starts_at: datetime
-    ends_at: datetime | None = Field(description="expiry, or a rectification deadline")
-    lifted_at: datetime | None
-    lift_reason: str | None
-    statement: dict[str, Any] = Field(description="statement of reasons (DSA Art. 17 fields)")
-
-
-class StrikeOut(BaseModel):
-    strike_id: str
-    ladder: str
-    category: str | None
-    weight: float
-    decision_id: str
-    active: bool
-    created_at: datetime
-    expires_at: datetime | None
-    removed_at: datetime | None
-    removed_reason: str | None
-
-
-class StandingOut(BaseModel):
-    ladder: str
-    weight: float = Field(description="active strike weight")
-    step: int = Field(description="the step reached (0: none)")
-    action: str | None
-
-
-class ViolationsOut(BaseModel):
-    window_days: float
-    count: int
-    per_day: float
-
-
-class SubjectStateOut(BaseModel):
-    subject: SubjectOut
-    status: str = Field(description="the strongest restriction in force, or ok")
-    active_sanctions: list[SanctionOut]
-    sanctions: list[SanctionOut] = Field(description="history, newest first")
-    strikes: list[StrikeOut]
-    standings: list[StandingOut]
-    violations: ViolationsOut
-    minor: bool
-    decisions: list[DecisionOut] = Field(description="decisions on an account's items")
-
-
 class CaseDetailOut(BaseModel):
     case: CaseOut
     item: ItemOut | None
@@ -301,7 +245,7 @@ class BulkDecisionResult(BaseModel):
     results: list[BulkItem]
 
 
-# -- appeals, enforcement, feeds ---------------------------------------------------------
+# -- appeals ---------------------------------------------------------------------------
 
 
 class AppealIn(BaseModel):
@@ -312,39 +256,14 @@ class AppealIn(BaseModel):
     )
 
 
+class Appeals(BaseModel):
+    appeals: list[AppealOut] = Field(description="newest first")
+    counts: dict[str, int] = Field(description="all appeals by outcome: open, upheld, overturned")
+
+
 class AppealAccepted(BaseModel):
     appeal_id: str
     case_id: str
-
-
-class MinorIn(BaseModel):
-    minor: bool
-    age: Annotated[int, Field(ge=0, le=17)] | None = None
-
-
-class LiftIn(BaseModel):
-    reason: Annotated[Text, Field(min_length=1, max_length=2000)]
-
-
-class FeedFilterIn(BaseModel):
-    items: Annotated[list[Ref], Field(min_length=1, max_length=1000)]
-    youth_mode: bool = False
-    age: Annotated[int, Field(ge=0, le=150)] | None = None
-    account: Ref | None = Field(default=None, description="the viewer, if the platform knows")
-    platform: Annotated[str, Field(max_length=64)] | None = None
-
-
-class Shown(BaseModel):
-    id: str
-    show: bool
-    age_rating: str | None
-    reason: str
-
-
-class FeedFilterOut(BaseModel):
-    youth_mode: bool
-    age: int | None
-    results: list[Shown]
 
 
 # -- mapping ---------------------------------------------------------------------------
@@ -428,39 +347,6 @@ def template_out(t: ReasonTemplate) -> TemplateOut:
                        categories=list(t.categories))  # fmt: skip
 
 
-def sanction_out(s: SanctionRecord, now: datetime) -> SanctionOut:
-    return SanctionOut(
-        sanction_id=str(s.id), action=s.action, ladder=s.ladder, step=s.step,
-        category=s.category, decision_id=_sid(s.decision_id), in_force=enf.in_force(s, now),
-        starts_at=s.starts_at, ends_at=s.ends_at, lifted_at=s.lifted_at,
-        lift_reason=s.lift_reason, statement=s.statement,
-    )  # fmt: skip
-
-
-def strike_out(s: StrikeRecord, now: datetime) -> StrikeOut:
-    return StrikeOut(
-        strike_id=str(s.id), ladder=s.ladder, category=s.category, weight=s.weight,
-        decision_id=str(s.decision_id), active=s.active(now), created_at=s.created_at,
-        expires_at=s.expires_at, removed_at=s.removed_at, removed_reason=s.removed_reason,
-    )  # fmt: skip
-
-
-def subject_state_out(s: enf.SubjectState) -> SubjectStateOut:
-    days = s.window_seconds / 86400
-    sub = s.subject
-    return SubjectStateOut(
-        subject=SubjectOut(type=sub.kind, platform=sub.platform_name, id=sub.external_id),
-        status=s.status, active_sanctions=[sanction_out(x, s.now) for x in s.active],
-        sanctions=[sanction_out(x, s.now) for x in s.sanctions],
-        strikes=[strike_out(x, s.now) for x in s.strikes],
-        standings=[StandingOut(ladder=x.ladder, weight=x.weight, step=x.step, action=x.action)
-                   for x in s.standings],
-        violations=ViolationsOut(window_days=days, count=s.violations_in_window,
-                                 per_day=round(s.violations_in_window / days, 4)),
-        minor=s.minor, decisions=[decision_out(d) for d in s.decisions],
-    )  # fmt: skip
-
-
 def case_detail_out(d: CaseDetail, now: datetime, *, with_contact: bool) -> CaseDetailOut:
     return CaseDetailOut(
         case=case_out(d.case, now), item=item_out(d.item) if d.item else None,
@@ -488,12 +374,4 @@ def decision_result(d: Decided, now: datetime) -> DecisionResult:
             )
             for a in d.applied
         ],
-    )  # fmt: skip
-
-
-def feed_out(f: Filtered) -> FeedFilterOut:
-    return FeedFilterOut(
-        youth_mode=f.youth_mode, age=f.age,
-        results=[Shown(id=s.id, show=s.show, age_rating=s.age_rating, reason=s.reason)
-                 for s in f.items],
     )  # fmt: skip

@@ -73,3 +73,8 @@ def embed_factchecks(embedder: Embedder, texts: Sequence[str]) -> Vectors:
     norms = np.linalg.norm(both, axis=1, keepdims=True)
     out: Vectors = (both / np.maximum(norms, 1e-12)).astype(np.float32)
     return out
+
+
+def recipe(embedder: Embedder) -> str:
+    """Names how fact-check vectors were made; stored vectors are reused only if equal."""
+    return f"{embedder.name}+query-passage-mean"

@@ -26,26 +26,110 @@ FORMATS: tuple[Format, ...] = ("claimreview", "csv", "jsonl")
 MAX_ERRORS = 10
 
 RATING_WORDS: dict[str, str] = {
-    **{w: "false" for w in (
-        "false", "pants on fire", "pants on fire!", "fake", "incorrect", "wrong", "hoax",
-        "fabricated", "scam", "four pinocchios", "falso", "falsa", "faux", "fałsz", "falsch",
-        "rumor", "rumour", "谣言", "错误", "虚假", "假", "不实", "مضلل كليا", "زائف")},
-    **{w: "misleading" for w in (
-        "misleading", "mostly false", "missing context", "out of context", "altered",
-        "manipulated", "distorts the facts", "three pinocchios", "engañoso", "enganoso",
-        "trompeur", "irreführend", "误导", "误导性", "مضلل")},
-    **{w: "partly_false" for w in (
-        "partly false", "partly_false", "partially false", "half true", "half-true", "mixture",
-        "mixed", "two pinocchios", "needs context", "exaggerated", "部分错误", "部分不实")},
-    **{w: "unproven" for w in (
-        "unproven", "unverified", "unsupported", "no evidence", "research in progress",
-        "unclear", "未证实", "待核实", "无法证实")},
-    **{w: "true" for w in (
-        "true", "correct", "accurate", "mostly true", "verdadero", "verdadeiro", "vrai",
-        "richtig", "属实", "真实", "正确")},
+    **{
+        w: "false"
+        for w in (
+            "false",
+            "pants on fire",
+            "pants on fire!",
+            "fake",
+            "incorrect",
+            "wrong",
+            "hoax",
+            "fabricated",
+            "scam",
+            "four pinocchios",
+            "falso",
+            "falsa",
+            "faux",
+            "fałsz",
+            "falsch",
+            "rumor",
+            "rumour",
+            "谣言",
+            "错误",
+            "虚假",
+            "假",
+            "不实",
+            "مضلل كليا",
+            "زائف",
+        )
+    },
+    **{
+        w: "misleading"
+        for w in (
+            "misleading",
+            "mostly false",
+            "missing context",
+            "out of context",
+            "altered",
+            "manipulated",
+            "distorts the facts",
+            "three pinocchios",
+            "engañoso",
+            "enganoso",
+            "trompeur",
+            "irreführend",
+            "误导",
+            "误导性",
+            "مضلل",
+        )
+    },
+    **{
+        w: "partly_false"
+        for w in (
+            "partly false",
+            "partly_false",
+            "partially false",
+            "half true",
+            "half-true",
+            "mixture",
+            "mixed",
+            "two pinocchios",
+            "needs context",
+            "exaggerated",
+            "部分错误",
+            "部分不实",
+        )
+    },
+    **{
+        w: "unproven"
+        for w in (
+            "unproven",
+            "unverified",
+            "unsupported",
+            "no evidence",
+            "research in progress",
+            "unclear",
+            "未证实",
+            "待核实",
+            "无法证实",
+        )
+    },
+    **{
+        w: "true"
+        for w in (
+            "true",
+            "correct",
+            "accurate",
+            "mostly true",
+            "verdadero",
+            "verdadeiro",
+            "vrai",
+            "richtig",
+            "属实",
+            "真实",
+            "正确",
+        )
+    },
 }
-_VERDICT_LABEL = {"false": "False", "misleading": "Misleading", "partly_false": "Partly false",
-                  "unproven": "Unproven", "true": "True"}
+_VERDICT_LABEL = {
+    "false": "False",
+    "misleading": "Misleading",
+    "partly_false": "Partly false",
+    "unproven": "Unproven",
+    "true": "True",
+}
 _VERDICT_RATING = {"false": 1, "misleading": 2, "partly_false": 3, "true": 5}
 _LIST_SEP = "|"
 
@@ -117,10 +201,17 @@ def _read_csv(text: str, source: str) -> Parsed:
     missing = [c for c in ("id", "claim") if c not in header]
     unknown = [c for c in header if c not in FIELDS]
     if missing or unknown:
-        what = (f"missing column(s) {', '.join(missing)}" if missing else
-                f"unknown column(s) {', '.join(unknown)}")
-        yield f"{source}:1", FactCheckError(f"{source}:1", f"the CSV header has {what}; "
-                                                           f"columns are {', '.join(FIELDS)}")
+        what = (
+            f"missing column(s) {', '.join(missing)}"
+            if missing
+            else f"unknown column(s) {', '.join(unknown)}"
+        )
+        yield (
+            f"{source}:1",
+            FactCheckError(
+                f"{source}:1", f"the CSV header has {what}; columns are {', '.join(FIELDS)}"
+            ),
+        )
         return
     for row in reader:
         where = f"{source}:{reader.line_num}"
@@ -149,9 +240,15 @@ def _read_claimreview(text: str, source: str) -> Parsed:
         return
     nodes = list(_claimreviews(doc, "$"))
     if not nodes:
-        yield source, FactCheckError(source, "no ClaimReview found (expected an object with "
-                                             '"@type": "ClaimReview", a list, an @graph or '
-                                             "a DataFeed of them)")
+        yield (
+            source,
+            FactCheckError(
+                source,
+                "no ClaimReview found (expected an object with "
+                '"@type": "ClaimReview", a list, an @graph or '
+                "a DataFeed of them)",
+            ),
+        )
         return
     for path, node in nodes:
         where = f"{source}: {path}"
@@ -195,9 +292,12 @@ def _from_claimreview(node: dict[str, Any], where: str) -> dict[str, Any]:
         raise FactCheckError(where, "reviewRating.alternateName (the verdict) is missing")
     verdict = RATING_WORDS.get(" ".join(label.lower().split()))
     if verdict is None:
-        raise FactCheckError(where, f"reviewRating.alternateName {label!r} is not a rating "
-                                    "wenming knows; use one of False, Misleading, Partly "
-                                    "false, Unproven, True (or a common synonym)")
+        raise FactCheckError(
+            where,
+            f"reviewRating.alternateName {label!r} is not a rating "
+            "wenming knows; use one of False, Misleading, Partly "
+            "false, Unproven, True (or a common synonym)",
+        )
     url = node.get("url")
     citation = node.get("citation") or []
     if isinstance(citation, str | dict):
@@ -237,8 +337,7 @@ def _from_claimreview(node: dict[str, Any], where: str) -> dict[str, Any]:
     }
     version = node.get("version")
     if version is not None:
-        out["version"] = int(version) if isinstance(version, str) and version.isdigit() \
-            else version
+        out["version"] = int(version) if isinstance(version, str) and version.isdigit() else version
     return out
 
 
@@ -252,14 +351,19 @@ def to_claimreview(fc: FactCheck) -> dict[str, Any]:
         "reviewRating": {"@type": "Rating", "alternateName": _VERDICT_LABEL[fc.verdict]},
     }
     if fc.verdict in _VERDICT_RATING:
-        node["reviewRating"].update(ratingValue=_VERDICT_RATING[fc.verdict], worstRating=1,
-                                    bestRating=5)
+        node["reviewRating"].update(
+            ratingValue=_VERDICT_RATING[fc.verdict], worstRating=1, bestRating=5
+        )
     if fc.sources:
         node["url"] = fc.sources[0]
         if fc.sources[1:]:
             node["citation"] = list(fc.sources[1:])
-    optional = {"headline": fc.title, "reviewBody": fc.rebuttal,
-                "datePublished": fc.published, "dateModified": fc.updated}
+    optional = {
+        "headline": fc.title,
+        "reviewBody": fc.rebuttal,
+        "datePublished": fc.published,
+        "dateModified": fc.updated,
+    }
     node.update({k: v for k, v in optional.items() if v})
     if fc.publisher:
         node["author"] = {"@type": "Organization", "name": fc.publisher}
@@ -271,8 +375,9 @@ def to_claimreview(fc: FactCheck) -> dict[str, Any]:
     return node
 
 
-def write_factchecks(factchecks: Iterable[FactCheck], dst: io.TextIOBase | Any, *,
-                     fmt: Format) -> int:
+def write_factchecks(
+    factchecks: Iterable[FactCheck], dst: io.TextIOBase | Any, *, fmt: Format
+) -> int:
     """Write ``factchecks`` to a text stream; returns how many were written."""
     n = 0
     if fmt == "jsonl":

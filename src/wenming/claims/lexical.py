@@ -62,7 +62,7 @@ class LexicalIndex:
         t = np.asarray(term_ids, dtype=np.int64)
         order = np.argsort(t, kind="stable")
         self._docs = np.asarray(doc_ids, dtype=np.int32)[order]
-        tf = np.asarray(tfs, dtype=np.float32)[order]
+        tf_sorted = np.asarray(tfs, dtype=np.float32)[order]
         df = np.bincount(t, minlength=len(self.vocab)).astype(np.float32)
         self._starts = np.zeros(len(self.vocab) + 1, dtype=np.int64)
         np.cumsum(df, out=self._starts[1:])
@@ -72,7 +72,9 @@ class LexicalIndex:
         avg = float(lengths.mean()) if n else 1.0
         norm = K1 * (1.0 - B + B * lengths[self._docs] / max(avg, 1e-6))
         per_term_idf = np.repeat(self.idf, df.astype(np.int64))
-        self._weights = (per_term_idf * tf * (K1 + 1.0) / (tf + norm)).astype(np.float32)
+        self._weights = (per_term_idf * tf_sorted * (K1 + 1.0) / (tf_sorted + norm)).astype(
+            np.float32
+        )
 
     def search(self, terms: Sequence[str], *, k: int = 50) -> LexicalHits:
         """The ``k`` best documents for a tokenised query."""

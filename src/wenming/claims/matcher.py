@@ -11,8 +11,9 @@ embeds only posts for which it can matter:
    :attr:`Gate.coverage` (the index is blind to it: another language, new words);
    a well-covered post with no lexical match is settled here. Very short posts stop.
 3. **Dense** (gated posts only): the post's embedding, cached by text (rumors travel
-   as copies), against every fact-check's stored embedding, one matrix product per
-   batch; its best rows join the lexical candidates.
+   as copies), against the fact-checks' stored embeddings (:mod:`wenming.claims.dense`:
+   a full scan, or the nearest clusters of a large registry); its best rows join the
+   lexical candidates.
 4. **Score**: per candidate, a logistic model over the dense cosine and the lexical
    score gives a calibrated 0..1 score (:class:`ScoreModel`, fitted on CLEF-2020's
    train split by ``bench/claims_quality.py --fit``). A pair in different scripts
@@ -36,6 +37,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from wenming.claims.dense import DenseIndex
 from wenming.claims.embed import Embedder, Vectors
 from wenming.claims.lexical import LexicalHits, LexicalIndex
 from wenming.claims.model import FactCheck
@@ -43,7 +45,6 @@ from wenming.claims.text import clean_post, script_of, terms
 from wenming.core.normalize import normalize
 
 DenseMode = Literal["auto", "always", "never"]
-SHRINK = 4.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +81,9 @@ class ScoreModel:
     lexical_only: float
     lexical_only_bias: float
 
-    def same_script(self, dense: npt.NDArray[np.float32], lexical: npt.NDArray[np.float32]
-                    ) -> npt.NDArray[np.float32]:
+    def same_script(
+        self, dense: npt.NDArray[np.float32], lexical: npt.NDArray[np.float32]
+    ) -> npt.NDArray[np.float32]:
         return _sigmoid(self.dense * dense + self.lexical * lexical + self.bias)
 
     def cross_script(self, dense: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -93,13 +95,19 @@ class ScoreModel:
 
 # Fitted by `python bench/claims_quality.py --fit` on CLEF-2020 task 2's train split
 # (800 tweets, top-30 candidates each); docs/performance.md has the resulting figures.
-DEFAULT_MODEL = ScoreModel(dense=111.2, lexical=18.4, bias=-97.8, cross_dense=133.9,
-                           cross_bias=-116.1, lexical_only=14.5, lexical_only_bias=-2.65)
+DEFAULT_MODEL = ScoreModel(
+    dense=111.2,
+    lexical=18.4,
+    bias=-97.8,
+    cross_dense=133.9,
+    cross_bias=-116.1,
+    lexical_only=14.5,
+    lexical_only_bias=-2.65,
+)
 
 
 def _sigmoid(x: npt.NDArray[Any]) -> npt.NDArray[np.float32]:
-    out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))).astype(
-        np.float32)
+    out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))).astype(np.float32)
     return out
 
 
@@ -167,23 +175,25 @@ class Matcher:
         if vectors is not None and embedder is None:
             raise ValueError("stored embeddings need the embedder that made them")
         self.factchecks = list(factchecks)
-        self.vectors = None if vectors is None else np.ascontiguousarray(vectors, np.float32)
         self.embedder = embedder
         self.thresholds = thresholds or Thresholds()
         self.model = model
         self.gate = gate or Gate()
         self.stats = CascadeStats()
         self._lexical = LexicalIndex(
-            [terms(normalize(embedding_text(fc)).canonical) for fc in self.factchecks])
+            [terms(normalize(embedding_text(fc)).canonical) for fc in self.factchecks]
+        )
         self._scripts = [script_of(fc.claim) for fc in self.factchecks]
-        names = sorted(set(self._scripts))
-        self._script_ids = np.array([names.index(x) for x in self._scripts], dtype=np.int64)
-        self._script_sizes = np.bincount(self._script_ids, minlength=len(names)).astype(
-            np.float64)
+        names = {name: i for i, name in enumerate(sorted(set(self._scripts)))}
+        self._script_ids = np.array([names[x] for x in self._scripts], dtype=np.int64)
+        self.dense = None if vectors is None else DenseIndex(vectors, self._script_ids)
+        self.exact = False
+        """Scan every row even where the dense index is clustered (for benchmarks)."""
         first: dict[str, int] = {}
         self._canonical = np.array(
             [first.setdefault(duplicate_key(fc), i) for i, fc in enumerate(self.factchecks)],
-            dtype=np.int64)
+            dtype=np.int64,
+        )
         self._cache: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -191,12 +201,18 @@ class Matcher:
     def __len__(self) -> int:
         return len(self.factchecks)
 
-    def match(self, texts: Sequence[str], *, top: int = 5, dense: DenseMode = "auto",
-              min_score: float = 0.0) -> list[list[Match]]:
+    def match(
+        self,
+        texts: Sequence[str],
+        *,
+        top: int = 5,
+        dense: DenseMode = "auto",
+        min_score: float = 0.0,
+    ) -> list[list[Match]]:
         """The best ``top`` matches of each text with a score of at least ``min_score``."""
         if not self.factchecks:
             return [[] for _ in texts]
-        use_dense = dense != "never" and self.vectors is not None
+        use_dense = dense != "never" and self.dense is not None
         prepared: list[PostView | None] = []
         to_embed: list[int] = []
         for i, text in enumerate(texts):
@@ -205,27 +221,32 @@ class Matcher:
                 prepared.append(None)
                 continue
             prepared.append(view)
-            hits = view.hits
-            best = float(hits.scores[0]) if len(hits.scores) else 0.0
-            if use_dense and (dense == "always" or best >= self.gate.lexical
-                              or hits.coverage < self.gate.coverage):
+            if use_dense and (dense == "always" or self.gated(view)):
                 to_embed.append(i)
-        sims = self.similarities([prepared[i].clean for i in to_embed])  # type: ignore[union-attr]
+        queries = self.embed_posts([prepared[i].clean for i in to_embed])  # type: ignore[union-attr]
         rows = dict(zip(to_embed, range(len(to_embed)), strict=True))
         out: list[list[Match]] = []
         for i, prep in enumerate(prepared):
             if prep is None:
                 out.append([])
                 continue
-            row = sims[rows[i]] if i in rows else None
-            out.append(self._rank(prep, row, top=top, min_score=min_score))
+            query = queries[rows[i]] if i in rows else None
+            out.append(self._rank(prep, query, top=top, min_score=min_score))
         with self._lock:
             self.stats.posts += len(texts)
             self.stats.too_short += sum(p is None for p in prepared)
             self.stats.dense += len(to_embed)
-            self.stats.lexical_only += len(texts) - len(to_embed) - sum(
-                p is None for p in prepared)
+            self.stats.lexical_only += len(texts) - len(to_embed) - sum(p is None for p in prepared)
         return out
+
+    def gated(self, view: PostView, gate: Gate | None = None) -> bool:
+        """Whether the cascade sends this post to the dense stage (see :class:`Gate`)."""
+        gate = gate or self.gate
+        hits = view.hits
+        if hits.n_terms < gate.min_terms:
+            return False
+        best = float(hits.scores[0]) if len(hits.scores) else 0.0
+        return best >= gate.lexical or hits.coverage < gate.coverage
 
     def prepare(self, text: str) -> PostView:
         """Clean a post and run the lexical stage on it."""
@@ -233,11 +254,11 @@ class Matcher:
         hits = self._lexical.search(terms(normalize(clean).canonical), k=self.gate.candidates)
         return PostView(clean, script_of(clean), hits)
 
-    def similarities(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Cosines of each (cleaned) text with every fact-check, embedding through a cache."""
+    def embed_posts(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Embeddings of (cleaned) posts, through a cache of recent texts."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        assert self.vectors is not None and self.embedder is not None
+        assert self.embedder is not None
         found: dict[int, npt.NDArray[np.float32]] = {}
         missing: list[int] = []
         with self._lock:
@@ -257,42 +278,51 @@ class Matcher:
                     self._cache[texts[i]] = vec
                     if len(self._cache) > self._cache_size:
                         self._cache.popitem(last=False)
-        queries = np.stack([found[i] for i in range(len(texts))])
-        sims: npt.NDArray[np.float32] = queries @ self.vectors.T
-        return sims
+        return np.stack([found[i] for i in range(len(texts))])
 
-    def features(self, prep: PostView, sims: npt.NDArray[np.float32] | None
-                 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32] | None,
-                            npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+    def features(
+        self, prep: PostView, query: npt.NDArray[np.float32] | None
+    ) -> tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.float32] | None,
+        npt.NDArray[np.float32],
+        npt.NDArray[np.bool_],
+    ]:
         """Candidates of one post with their centred cosines, lexical scores and whether
-        each is in another script than the post."""
+        each is in another script than the post.
+
+        The centred cosine is the cosine minus the post's mean cosine with the
+        fact-checks of that script: e5 rates everything in the post's own language a
+        little closer, and centring lets scripts compete on equal terms.
+        """
         hits = prep.hits
         cand = hits.docs
-        if sims is not None:
-            k = min(self.gate.candidates, len(sims))
-            cand = np.union1d(cand, np.argpartition(-sims, k - 1)[:k])
+        if query is not None and self.dense is not None:
+            rows, _ = self.dense.search(query, self.gate.candidates, exact=self.exact)
+            cand = np.union1d(cand, rows)
         cand = np.unique(self._canonical[cand]) if len(cand) else cand
-        lexical = (np.zeros(len(cand), dtype=np.float32) if hits.all_scores is None
-                   else hits.all_scores[cand])
-        cross = np.array([bool(prep.script) and bool(s) and prep.script != s
-                          for s in (self._scripts[c] for c in cand.tolist())], dtype=bool)
-        if sims is None:
+        lexical = (
+            np.zeros(len(cand), dtype=np.float32)
+            if hits.all_scores is None
+            else hits.all_scores[cand]
+        )
+        scripts = self._script_ids[cand]
+        cross = np.array(
+            [
+                bool(prep.script) and bool(self._scripts[c]) and prep.script != self._scripts[c]
+                for c in cand.tolist()
+            ],
+            dtype=bool,
+        )
+        if query is None or self.dense is None:
             return cand, None, lexical, cross
-        return cand, self._centred(sims)[cand], lexical, cross
+        centred = self.dense.cosines(query, cand) - self.dense.script_means(query)[scripts]
+        return cand, centred.astype(np.float32), lexical, cross
 
-    def _centred(self, sims: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        # e5 gives a post higher cosines with everything in its own language; subtract
-        # the post's mean cosine with each script's fact-checks (shrunk towards the
-        # overall mean for small groups) so scripts compete on equal terms.
-        overall = float(sims.mean())
-        sums = np.bincount(self._script_ids, weights=sims, minlength=len(self._script_sizes))
-        means = (sums + SHRINK * overall) / (self._script_sizes + SHRINK)
-        centred: npt.NDArray[np.float32] = (sims - means[self._script_ids]).astype(np.float32)
-        return centred
-
-    def _rank(self, prep: PostView, sims: npt.NDArray[np.float32] | None, *, top: int,
-              min_score: float) -> list[Match]:
-        cand, dense, lexical, cross = self.features(prep, sims)
+    def _rank(
+        self, prep: PostView, query: npt.NDArray[np.float32] | None, *, top: int, min_score: float
+    ) -> list[Match]:
+        cand, dense, lexical, cross = self.features(prep, query)
         if len(cand) == 0:
             return []
         if dense is None:
@@ -308,12 +338,14 @@ class Matcher:
             score = float(scores[j])
             if score < min_score:
                 break
-            out.append(Match(
-                factcheck=self.factchecks[int(cand[j])],
-                score=score,
-                dense=None if dense is None else float(dense[j]),
-                lexical=float(lexical[j]),
-                suggest=score >= th.suggest,
-                act=score >= th.act,
-            ))
+            out.append(
+                Match(
+                    factcheck=self.factchecks[int(cand[j])],
+                    score=score,
+                    dense=None if dense is None else float(dense[j]),
+                    lexical=float(lexical[j]),
+                    suggest=score >= th.suggest,
+                    act=score >= th.act,
+                )
+            )
         return out

@@ -20,8 +20,20 @@ from typing import Any
 VERDICTS = ("false", "misleading", "partly_false", "unproven", "true")
 """The verdict scale, from most to least debunked. Only the first ones are acted on."""
 
-FIELDS = ("id", "claim", "verdict", "title", "rebuttal", "sources", "languages", "publisher",
-          "published", "updated", "tags", "version")
+FIELDS = (
+    "id",
+    "claim",
+    "verdict",
+    "title",
+    "rebuttal",
+    "sources",
+    "languages",
+    "publisher",
+    "published",
+    "updated",
+    "tags",
+    "version",
+)
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@#-]{0,199}$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
@@ -79,17 +91,21 @@ def factcheck_from_mapping(raw: object, where: str = "") -> FactCheck:
         raise FactCheckError(where, f"expected an object, got {type(raw).__name__}")
     unknown = sorted(str(k) for k in raw if k not in FIELDS)
     if unknown:
-        raise FactCheckError(where, f"unknown field(s) {', '.join(unknown)}; "
-                                    f"expected some of {', '.join(FIELDS)}")
+        raise FactCheckError(
+            where, f"unknown field(s) {', '.join(unknown)}; expected some of {', '.join(FIELDS)}"
+        )
     fid = _text(raw, "id", where, required=True)
     if not _ID_RE.match(fid):
-        raise FactCheckError(where, f"id {fid!r} must be 1-200 letters, digits or ._:/@#- "
-                                    "and start with a letter or digit")
+        raise FactCheckError(
+            where,
+            f"id {fid!r} must be 1-200 letters, digits or ._:/@#- and start with a letter or digit",
+        )
     verdict = _text(raw, "verdict", where) or "unproven"
     verdict = verdict.lower().replace(" ", "_").replace("-", "_")
     if verdict not in VERDICTS:
-        raise FactCheckError(where, f"verdict {raw.get('verdict')!r} must be one of "
-                                    f"{', '.join(VERDICTS)}")
+        raise FactCheckError(
+            where, f"verdict {raw.get('verdict')!r} must be one of {', '.join(VERDICTS)}"
+        )
     sources = _list(raw, "sources", where)
     for s in sources:
         if not re.match(r"^https?://\S+$", s):
@@ -97,8 +113,9 @@ def factcheck_from_mapping(raw: object, where: str = "") -> FactCheck:
     languages = tuple(x.lower() for x in _list(raw, "languages", where))
     for lang in languages:
         if not _LANG_RE.match(lang):
-            raise FactCheckError(where, f"language {lang!r} is not a language tag such as "
-                                        "'en' or 'zh-Hans'")
+            raise FactCheckError(
+                where, f"language {lang!r} is not a language tag such as 'en' or 'zh-Hans'"
+            )
     version = raw.get("version", 1)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise FactCheckError(where, f"version must be a positive integer, got {version!r}")
@@ -118,8 +135,9 @@ def factcheck_from_mapping(raw: object, where: str = "") -> FactCheck:
     )
 
 
-def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = False,
-          limit: int = 200) -> str:
+def _text(
+    raw: Mapping[str, Any], key: str, where: str, *, required: bool = False, limit: int = 200
+) -> str:
     value = raw.get(key)
     if value is None or value == "":
         if required:
@@ -164,8 +182,9 @@ def _date(raw: Mapping[str, Any], key: str, where: str) -> str | None:
         else:
             datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise FactCheckError(where, f"field {key!r} value {value!r} is not an ISO 8601 date "
-                                    "(e.g. 2024-05-01)") from None
+        raise FactCheckError(
+            where, f"field {key!r} value {value!r} is not an ISO 8601 date (e.g. 2024-05-01)"
+        ) from None
     return text
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wenming.claims.embed import Embedder, Vectors, embed_factchecks
+from wenming.claims.embed import Embedder, Vectors, embed_factchecks, recipe
 from wenming.claims.matcher import Gate, Matcher, Thresholds, embedding_text
 from wenming.claims.model import FactCheck, FactCheckError, factcheck_from_mapping, with_version
 
@@ -52,8 +52,9 @@ class UpsertReport:
     unchanged: int
 
 
-def merge(existing: Sequence[FactCheck], incoming: Iterable[FactCheck]
-          ) -> tuple[list[FactCheck], UpsertReport]:
+def merge(
+    existing: Sequence[FactCheck], incoming: Iterable[FactCheck]
+) -> tuple[list[FactCheck], UpsertReport]:
     """Add new fact-checks, bump the version of changed ones, keep identical ones."""
     by_id = {fc.id: i for i, fc in enumerate(existing)}
     out = list(existing)
@@ -108,8 +109,13 @@ class FactCheckDir:
             self.save(merged)
         return report
 
-    def vectors(self, factchecks: Sequence[FactCheck], embedder: Embedder, *,
-                progress: Progress | None = None) -> Vectors:
+    def vectors(
+        self,
+        factchecks: Sequence[FactCheck],
+        embedder: Embedder,
+        *,
+        progress: Progress | None = None,
+    ) -> Vectors:
         """Embeddings of ``factchecks`` in order, computing only what is not stored yet."""
         texts = [embedding_text(fc) for fc in factchecks]
         hashes = [text_hash(t) for t in texts]
@@ -126,14 +132,17 @@ class FactCheckDir:
         if progress:
             progress(done)
         for a in range(0, len(todo), EMBED_BATCH):
-            chunk = todo[a:a + EMBED_BATCH]
+            chunk = todo[a : a + EMBED_BATCH]
             out[chunk] = embed_factchecks(embedder, [texts[i] for i in chunk])
             done += len(chunk)
             if progress:
                 progress(done)
         if todo or len(stored) != len(texts):
-            self._store(out, [(fc.id, h) for fc, h in zip(factchecks, hashes, strict=True)],
-                        embedder)
+            self.store_vectors(
+                out,
+                [(fc.id, h) for fc, h in zip(factchecks, hashes, strict=True)],
+                recipe=recipe(embedder),
+            )
         return out
 
     def _stored(self, embedder: Embedder) -> dict[tuple[str, str], np.ndarray]:
@@ -141,7 +150,7 @@ class FactCheckDir:
         if not meta_file.exists() or not vec_file.exists():
             return {}
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        if meta.get("model") != _recipe(embedder) or meta.get("dim") != embedder.dim:
+        if meta.get("model") != recipe(embedder) or meta.get("dim") != embedder.dim:
             return {}
         vecs = np.load(vec_file)
         rows = meta.get("rows", [])
@@ -149,17 +158,24 @@ class FactCheckDir:
             return {}
         return {(r[0], r[1]): vecs[i].astype(np.float32) for i, r in enumerate(rows)}
 
-    def _store(self, vecs: Vectors, rows: list[tuple[str, str]], embedder: Embedder) -> None:
+    def store_vectors(self, vecs: Vectors, rows: Sequence[tuple[str, str]], *, recipe: str) -> None:
+        """Write embeddings with the (id, text hash) of each row and how they were made."""
         self.path.mkdir(parents=True, exist_ok=True)
         tmp = self.path / (VECTORS + ".tmp")
         with tmp.open("wb") as f:
             np.save(f, vecs.astype(np.float16))
         os.replace(tmp, self.path / VECTORS)
-        meta = {"model": _recipe(embedder), "dim": embedder.dim, "rows": [list(r) for r in rows]}
+        meta = {"model": recipe, "dim": int(vecs.shape[1]), "rows": [list(r) for r in rows]}
         _replace(self.path / VECTORS_META, json.dumps(meta).encode("utf-8"))
 
-    def matcher(self, embedder: Embedder, *, thresholds: Thresholds | None = None,
-                gate: Gate | None = None, progress: Progress | None = None) -> Matcher:
+    def matcher(
+        self,
+        embedder: Embedder,
+        *,
+        thresholds: Thresholds | None = None,
+        gate: Gate | None = None,
+        progress: Progress | None = None,
+    ) -> Matcher:
         """A matcher over the registry, embedding whatever is not embedded yet."""
         factchecks = self.load()
         vectors = self.vectors(factchecks, embedder, progress=progress)
@@ -170,8 +186,3 @@ def _replace(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-
-
-def _recipe(embedder: Embedder) -> str:
-    # Stored vectors are only reused when made by the same model the same way.
-    return f"{embedder.name}+query-passage-mean"

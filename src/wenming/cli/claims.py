@@ -27,15 +27,25 @@ from wenming.cli import app
 from wenming.itemfile import BadLine, read_items
 
 err = Console(stderr=True)
-claims_app = typer.Typer(help="The fact-check registry: import, export, match posts.",
-                         no_args_is_help=True)
+claims_app = typer.Typer(
+    help="The fact-check registry: import, export, match posts.", no_args_is_help=True
+)
 app.add_typer(claims_app, name="claims")
 
-RegistryOpt = Annotated[Path, typer.Option(
-    "--registry", envvar="WENMING_FACTCHECKS_DIR",
-    help="Registry directory (created on first import).")]
-FormatOpt = Annotated[str | None, typer.Option(
-    "--format", "-f", help=f"One of {', '.join(FORMATS)} (default: from the file name).")]
+RegistryOpt = Annotated[
+    Path,
+    typer.Option(
+        "--registry",
+        envvar="WENMING_FACTCHECKS_DIR",
+        help="Registry directory (created on first import).",
+    ),
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", help=f"One of {', '.join(FORMATS)} (default: from the file name)."
+    ),
+]
 
 
 def _format(value: str | None, name: str) -> Format:
@@ -44,12 +54,18 @@ def _format(value: str | None, name: str) -> Format:
     if value not in FORMATS:
         err.print(f"[bold red]unknown format {value!r}[/]: use one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _progress(label: str) -> Progress:
-    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=err, transient=True)
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
 
 
 @claims_app.command("import")
@@ -78,25 +94,32 @@ def import_(
     with _progress("embedding") as bar:
         task = bar.add_task("embed", total=len(factchecks))
         reg.vectors(factchecks, E5Embedder(), progress=lambda n: bar.update(task, completed=n))
-    err.print(f"[bold]imported {len(incoming)} fact-check(s)[/] into {registry}: "
-              f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
-              f"{len(factchecks)} in the registry")
+    err.print(
+        f"[bold]imported {len(incoming)} fact-check(s)[/] into {registry}: "
+        f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
+        f"{len(factchecks)} in the registry"
+    )
 
 
 @claims_app.command("export")
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")]
-    = "claimreview",
-    output: Annotated[str, typer.Option("--output", "-o", help="File to write; '-' is stdout.")]
-    = "-",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")
+    ] = "claimreview",
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="File to write; '-' is stdout.")
+    ] = "-",
     registry: RegistryOpt = Path(DEFAULT_DIR),
 ) -> None:
     """Write every fact-check in the registry as ClaimReview JSON-LD, CSV or JSONL."""
     chosen = _format(fmt, "")
     factchecks = FactCheckDir(registry).load()
     with ExitStack() as stack:
-        dst: TextIO = sys.stdout if output == "-" else stack.enter_context(
-            open(output, "w", encoding="utf-8", newline=""))
+        dst: TextIO = (
+            sys.stdout
+            if output == "-"
+            else stack.enter_context(open(output, "w", encoding="utf-8", newline=""))
+        )
         n = write_factchecks(factchecks, dst, fmt=chosen)
     err.print(f"exported {n} fact-check(s) as {chosen}")
 
@@ -104,15 +127,17 @@ def export(
 @claims_app.command("match")
 def match(
     input: Annotated[str, typer.Argument(help="JSONL posts ({id, text}); '-' reads stdin.")],
-    top: Annotated[int, typer.Option("--top", "-k", min=1, max=100, help="Matches per post.")]
-    = 5,
-    output: Annotated[str, typer.Option("--output", "-o", help="JSONL to write; '-' is stdout.")]
-    = "-",
-    min_score: Annotated[float, typer.Option(
-        min=0.0, max=1.0, help="Leave out matches scoring below this.")] = 0.0,
-    dense: Annotated[str, typer.Option(
-        help="auto (the cascade), always (embed every post) or never (lexical only).")]
-    = "auto",
+    top: Annotated[int, typer.Option("--top", "-k", min=1, max=100, help="Matches per post.")] = 5,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="JSONL to write; '-' is stdout.")
+    ] = "-",
+    min_score: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Leave out matches scoring below this.")
+    ] = 0.0,
+    dense: Annotated[
+        str,
+        typer.Option(help="auto (the cascade), always (embed every post) or never (lexical only)."),
+    ] = "auto",
     registry: RegistryOpt = Path(DEFAULT_DIR),
 ) -> None:
     """Write, for each post, {"id", "matches": [{"claim_id", "score"}, ...]} best first."""
@@ -129,13 +154,15 @@ def match(
     bad = 0
     with ExitStack() as stack:
         src = sys.stdin.buffer if input == "-" else stack.enter_context(open(input, "rb"))
-        dst: TextIO = sys.stdout if output == "-" else stack.enter_context(
-            open(output, "w", encoding="utf-8"))
+        dst: TextIO = (
+            sys.stdout
+            if output == "-"
+            else stack.enter_context(open(output, "w", encoding="utf-8"))
+        )
         batch: list[tuple[str, str]] = []
 
         def flush() -> None:
-            results = matcher.match([t for _, t in batch], top=top, dense=mode,
-                                    min_score=min_score)
+            results = matcher.match([t for _, t in batch], top=top, dense=mode, min_score=min_score)
             for (item_id, _), found in zip(batch, results, strict=True):
                 line = {"id": item_id, "matches": [m.to_dict() for m in found]}
                 dst.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -152,8 +179,50 @@ def match(
         if batch:
             flush()
     s = matcher.stats
-    err.print(f"matched {s.posts} post(s) against {len(matcher)} fact-check(s): "
-              f"{s.dense} embedded, {s.lexical_only} settled by the lexical stage, "
-              f"{s.too_short} too short")
+    err.print(
+        f"matched {s.posts} post(s) against {len(matcher)} fact-check(s): "
+        f"{s.dense} embedded, {s.lexical_only} settled by the lexical stage, "
+        f"{s.too_short} too short"
+    )
     if bad:
         raise typer.Exit(1)
+
+
+@claims_app.command("push")
+def push(registry: RegistryOpt = Path(DEFAULT_DIR)) -> None:
+    """Copy the registry directory into the service's database (WENMING_DATABASE_URL)."""
+    from datetime import UTC, datetime
+
+    from wenming.cli import _service
+    from wenming.service import factcheck
+
+    factchecks = FactCheckDir(registry).load()
+    rt = _service.runtime()
+    try:
+        with _progress("embedding") as bar:
+            bar.add_task("embed", total=None)
+            done = factcheck.put(
+                rt.store, E5Embedder(), factchecks, actor="cli", now=datetime.now(UTC)
+            )
+    finally:
+        rt.close()
+    counts = {k: sum(1 for _, c in done if c == k) for k in ("created", "updated", "unchanged")}
+    err.print(
+        f"pushed {len(done)} fact-check(s): {counts['created']} created, "
+        f"{counts['updated']} updated, {counts['unchanged']} unchanged"
+    )
+
+
+@claims_app.command("pull")
+def pull(registry: RegistryOpt = Path(DEFAULT_DIR)) -> None:
+    """Write the database's registry (with its embeddings) to the registry directory,
+    where screening detectors read it."""
+    from wenming.cli import _service
+    from wenming.service import factcheck
+
+    rt = _service.runtime()
+    try:
+        n = factcheck.snapshot(rt.store, registry)
+    finally:
+        rt.close()
+    err.print(f"wrote {n} fact-check(s) to {registry}")

@@ -91,6 +91,7 @@ def _seed(rt: Runtime) -> None:
         rt.screener,
         secret=rt.settings.secret_key.get_secret_value(),
         examples=default_examples_path(),
+        hooks=rt.decision_hooks,
     )
     counts = ", ".join(f"{v} {n}" for v, n in seeded.verdicts.most_common())
     url = f"http://{rt.settings.host}:{rt.settings.port}"

@@ -173,6 +173,7 @@ def describe_seconds(value: int | None) -> str:
 
 # -- the defaults a policy gets for what it does not say --------------------------------
 
+
 def _en_zh(en: str, zh: str) -> Mapping[str, str]:
     return {"en": en, "zh": zh}
 
@@ -244,15 +245,18 @@ class Checks(Protocol):
 
     def seq(self, raw: object, path: KeyPath) -> Sequence[Any]: ...
 
-    def texts(self, raw: object, path: KeyPath, *, allow_empty: bool = False) -> Mapping[str, str]:
-        ...
+    def texts(
+        self, raw: object, path: KeyPath, *, allow_empty: bool = False
+    ) -> Mapping[str, str]: ...
 
 
 def _keys(v: Checks, m: Mapping[str, Any], path: KeyPath, allowed: set[str], what: str) -> None:
     for key in m:
         if key not in allowed:
-            raise v.fail((*path, key), f"unknown key {key!r} in {what}; expected one of "
-                                       f"{', '.join(sorted(allowed))}")
+            raise v.fail(
+                (*path, key),
+                f"unknown key {key!r} in {what}; expected one of {', '.join(sorted(allowed))}",
+            )
 
 
 def _duration(v: Checks, value: object, path: KeyPath) -> int:
@@ -260,15 +264,19 @@ def _duration(v: Checks, value: object, path: KeyPath) -> int:
     try:
         out = seconds(text)
     except ValueError:
-        raise v.fail(path, f"{'.'.join(map(str, path))} must be a duration such as 90m, "
-                           f"24h, 7d or 2w, got {text!r}") from None
+        raise v.fail(
+            path,
+            f"{'.'.join(map(str, path))} must be a duration such as 90m, "
+            f"24h, 7d or 2w, got {text!r}",
+        ) from None
     if out <= 0:
         raise v.fail(path, f"{'.'.join(map(str, path))} must be longer than zero")
     return out
 
 
-def _names(v: Checks, raw: object, path: KeyPath, allowed: Iterable[str], what: str
-           ) -> tuple[str, ...]:
+def _names(
+    v: Checks, raw: object, path: KeyPath, allowed: Iterable[str], what: str
+) -> tuple[str, ...]:
     known = set(allowed)
     out = []
     for i, x in enumerate(v.seq(raw, path)):
@@ -292,11 +300,15 @@ def parse_queues(v: Checks, raw: object, categories: Iterable[str]) -> tuple[Que
     for qid, qraw in m.items():
         qpath = (*path, qid)
         if not isinstance(qid, str) or not _ID.match(qid):
-            raise v.fail(qpath, f"queue id {qid!r} must be lower-case letters, digits and "
-                                "underscores, starting with a letter")
+            raise v.fail(
+                qpath,
+                f"queue id {qid!r} must be lower-case letters, digits and "
+                "underscores, starting with a letter",
+            )
         q = v.mapping(qraw, qpath)
-        _keys(v, q, qpath, {"title", "sla", "categories", "sources", "min_severity"},
-              f"queue {qid!r}")
+        _keys(
+            v, q, qpath, {"title", "sla", "categories", "sources", "min_severity"}, f"queue {qid!r}"
+        )
         if "sla" not in q:
             raise v.fail(qpath, f"queue {qid!r} needs an sla (e.g. sla: 24h)")
         out.append(Queue(
@@ -307,13 +319,17 @@ def parse_queues(v: Checks, raw: object, categories: Iterable[str]) -> tuple[Que
             min_severity=int(v.number(q.get("min_severity", 1), (*qpath, "min_severity"), 1, 5)),
         ))  # fmt: skip
     if not out[-1].catch_all:
-        raise v.fail((*path, out[-1].id), f"the last queue ({out[-1].id!r}) must take every "
-                                          "case: give it no categories, sources or min_severity")
+        raise v.fail(
+            (*path, out[-1].id),
+            f"the last queue ({out[-1].id!r}) must take every "
+            "case: give it no categories, sources or min_severity",
+        )
     return tuple(out)
 
 
-def parse_ladders(v: Checks, raw: object, categories: Iterable[str]
-                  ) -> Mapping[str, Mapping[str, Ladder]]:
+def parse_ladders(
+    v: Checks, raw: object, categories: Iterable[str]
+) -> Mapping[str, Mapping[str, Ladder]]:
     """``ladders:`` → per kind, per ladder id; kinds not given keep their defaults."""
     if raw is None:
         return DEFAULT_LADDERS
@@ -327,8 +343,11 @@ def parse_ladders(v: Checks, raw: object, categories: Iterable[str]
         ladders: dict[str, Ladder] = {}
         for lid, lraw in v.mapping(kraw, kpath).items():
             if lid != "default" and lid not in cats:
-                raise v.fail((*kpath, lid), f"ladder {kind}.{lid}: a ladder is 'default' or "
-                                            "named after a category of this policy")
+                raise v.fail(
+                    (*kpath, lid),
+                    f"ladder {kind}.{lid}: a ladder is 'default' or "
+                    "named after a category of this policy",
+                )
             ladders[lid] = _ladder(v, lraw, (*kpath, lid), kind, lid)
         if "default" not in ladders:
             ladders["default"] = DEFAULT_LADDERS[kind]["default"]
@@ -338,8 +357,13 @@ def parse_ladders(v: Checks, raw: object, categories: Iterable[str]
 
 def _ladder(v: Checks, raw: object, path: KeyPath, kind: str, lid: str) -> Ladder:
     m = v.mapping(raw, path)
-    _keys(v, m, path, {"steps", "strike_weights", "strike_expiry", "counts", "window"},
-          f"ladder {kind}.{lid}")
+    _keys(
+        v,
+        m,
+        path,
+        {"steps", "strike_weights", "strike_expiry", "counts", "window"},
+        f"ladder {kind}.{lid}",
+    )
     base = DEFAULT_LADDERS[kind]["default"]
     steps = []
     last = 0.0
@@ -349,12 +373,17 @@ def _ladder(v: Checks, raw: object, path: KeyPath, kind: str, lid: str) -> Ladde
         _keys(v, s, spath, {"at", "action", "duration"}, "a ladder step")
         at = v.number(s.get("at"), (*spath, "at"), 0.0, 1e6)
         if at <= last and i:
-            raise v.fail((*spath, "at"), f"ladder {kind}.{lid}: step 'at' values must "
-                                         f"increase ({at:g} after {last:g})")
+            raise v.fail(
+                (*spath, "at"),
+                f"ladder {kind}.{lid}: step 'at' values must increase ({at:g} after {last:g})",
+            )
         action = v.string(s.get("action"), (*spath, "action"))
         if action not in LADDER_ACTIONS[kind]:
-            raise v.fail((*spath, "action"), f"a {kind} ladder step's action must be one of "
-                                             f"{', '.join(LADDER_ACTIONS[kind])}, got {action!r}")
+            raise v.fail(
+                (*spath, "action"),
+                f"the action of a step on the {kind} ladder must be one of "
+                f"{', '.join(LADDER_ACTIONS[kind])}, got {action!r}",
+            )
         duration = _duration(v, s["duration"], (*spath, "duration")) if "duration" in s else None
         steps.append(Step(at, action, duration))
         last = at
@@ -375,8 +404,9 @@ def _ladder(v: Checks, raw: object, path: KeyPath, kind: str, lid: str) -> Ladde
     return Ladder(lid, kind, tuple(steps), weights, expiry, counts, window)
 
 
-def parse_templates(v: Checks, raw: object, categories: Iterable[str]
-                    ) -> Mapping[str, ReasonTemplate]:
+def parse_templates(
+    v: Checks, raw: object, categories: Iterable[str]
+) -> Mapping[str, ReasonTemplate]:
     """``reason_templates:`` → templates by id; absent → :data:`DEFAULT_TEMPLATES`."""
     if raw is None:
         return DEFAULT_TEMPLATES
@@ -386,8 +416,11 @@ def parse_templates(v: Checks, raw: object, categories: Iterable[str]
     for tid, traw in v.mapping(raw, path).items():
         tpath = (*path, tid)
         if not isinstance(tid, str) or not _ID.match(tid):
-            raise v.fail(tpath, f"template id {tid!r} must be lower-case letters, digits and "
-                                "underscores, starting with a letter")
+            raise v.fail(
+                tpath,
+                f"template id {tid!r} must be lower-case letters, digits and "
+                "underscores, starting with a letter",
+            )
         t = v.mapping(traw, tpath)
         _keys(v, t, tpath, {"text", "verdicts", "categories"}, f"reason template {tid!r}")
         if "text" not in t:

@@ -162,7 +162,10 @@ _CATEGORY_KEYS = {
     "phonetic", "label_at", "limit_at", "review_at", "block_at",
 }  # fmt: skip
 _TOP_KEYS = {"name", "description", "version", "categories", "allow", "allow_file",
-             "url_shorteners", "languages", "queues", "ladders", "reason_templates"}  # fmt: skip
+             "url_shorteners", "languages", "queues", "ladders", "reason_templates",
+             "factchecks"}  # fmt: skip
+_FACTCHECK_KEYS = {"category", "suggest_at", "act_at", "registry", "verdicts"}
+FACTCHECK_VERDICTS = ("false", "misleading", "partly_false", "unproven", "true")
 
 
 def build_policy(
@@ -240,8 +243,47 @@ class _Validator:
                         queues=governance.parse_queues(self, top.get("queues"), categories),
                         ladders=governance.parse_ladders(self, top.get("ladders"), categories),
                         reason_templates=governance.parse_templates(
-                            self, top.get("reason_templates"), categories))
+                            self, top.get("reason_templates"), categories),
+                        factchecks=self.factchecks(top["factchecks"], categories)
+                        if "factchecks" in top else None)
         return _with_version(policy)
+
+    def factchecks(self, raw: object, categories: Mapping[str, Category]) -> FactCheckPolicy:
+        path: tuple[str | int, ...] = ("factchecks",)
+        m = self.mapping(raw, path)
+        for key in m:
+            if key not in _FACTCHECK_KEYS:
+                raise self.fail((*path, key), f"unknown key {key!r} in factchecks; expected "
+                                              f"one of {', '.join(sorted(_FACTCHECK_KEYS))}")
+        cid = self.string(m.get("category"), (*path, "category"))
+        if cid not in categories:
+            raise self.fail((*path, "category"),
+                            f"factchecks.category names unknown category {cid!r}")
+        lowest = categories[cid].lowest_threshold
+        act = self.number(m.get("act_at", lowest), (*path, "act_at"), 0.0, 1.0)
+        if act != lowest:
+            raise self.fail((*path, "act_at"),
+                            f"factchecks.act_at ({act:g}) must equal the lowest threshold of "
+                            f"category {cid!r} ({lowest:g}): the category's thresholds act on "
+                            "the match score (or leave act_at out)")
+        suggest = self.number(m.get("suggest_at", min(0.80, act)), (*path, "suggest_at"),
+                              0.0, 1.0)
+        if suggest > act:
+            raise self.fail((*path, "suggest_at"), f"factchecks.suggest_at ({suggest:g}) must "
+                                                   f"not be above act_at ({act:g})")
+        registry = self.string(m["registry"], (*path, "registry")) if "registry" in m else None
+        # YAML reads a bare `false`/`true` as a boolean; here it can only mean the verdict.
+        raw_verdicts = self.seq(m.get("verdicts", ["false", "misleading"]), (*path, "verdicts"))
+        verdicts = tuple(
+            str(v).lower() if isinstance(v, bool) else self.string(v, (*path, "verdicts", i))
+            for i, v in enumerate(raw_verdicts))
+        verdicts = tuple(v.lower() for v in verdicts)
+        for i, v in enumerate(verdicts):
+            if v not in FACTCHECK_VERDICTS:
+                raise self.fail((*path, "verdicts", i), f"verdict {v!r} must be one of "
+                                                        f"{', '.join(FACTCHECK_VERDICTS)}")
+        return FactCheckPolicy(category=cid, suggest_at=suggest, act_at=act, registry=registry,
+                               verdicts=verdicts)
 
     def category(self, cid: str, raw: object, path: tuple[str | int, ...]) -> Category:
         c = self.mapping(raw, path)
@@ -435,11 +477,14 @@ def _with_version(policy: Policy) -> Policy:
 
 def _canonical(obj: object) -> object:
     if isinstance(obj, Policy):
-        return {"name": obj.name, "allow": list(obj.allow),
-                "categories": {k: _canonical(v) for k, v in obj.categories.items()},
-                "shorteners": [obj.shortener_category, obj.shortener_weight],
-                "queues": _canonical(obj.queues), "ladders": _canonical(obj.ladders),
-                "reason_templates": _canonical(obj.reason_templates)}
+        out = {"name": obj.name, "allow": list(obj.allow),
+               "categories": {k: _canonical(v) for k, v in obj.categories.items()},
+               "shorteners": [obj.shortener_category, obj.shortener_weight],
+               "queues": _canonical(obj.queues), "ladders": _canonical(obj.ladders),
+               "reason_templates": _canonical(obj.reason_templates)}
+        if obj.factchecks is not None:  # absent key: policies without one keep their version
+            out["factchecks"] = _canonical(obj.factchecks)
+        return out
     if isinstance(obj, Category):
         return {f: _canonical(getattr(obj, f)) for f in obj.__slots__}
     if isinstance(obj, Mapping):

@@ -36,8 +36,9 @@ class ClaimsDetector:
     name = NAME
     version = VERSION
 
-    def __init__(self, config: FactCheckPolicy, registry: FactCheckDir, *,
-                 embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, config: FactCheckPolicy, registry: FactCheckDir, *, embedder: Embedder | None = None
+    ) -> None:
         self.config = config
         self.registry = registry
         self.embedder = embedder or E5Embedder()
@@ -65,39 +66,44 @@ class ClaimsDetector:
         return self.matcher
 
     def examples(self) -> list[str]:
-        return [fc.claim for fc in self.matcher.factchecks
-                if fc.verdict in self.config.verdicts][:3]
+        return [fc.claim for fc in self.matcher.factchecks if fc.verdict in self.config.verdicts][
+            :3
+        ]
 
     def detect(self, batch: Sequence[Prepared]) -> list[list[Signal]]:
         matcher = self._current()
         if not len(matcher):
             return [[] for _ in batch]
-        results = matcher.match([p.item.text for p in batch], top=5,
-                                min_score=self.config.suggest_at)
+        results = matcher.match(
+            [p.item.text for p in batch], top=5, min_score=self.config.suggest_at
+        )
         out: list[list[Signal]] = []
         for matches in results:
-            best = next((m for m in matches if m.factcheck.verdict in self.config.verdicts),
-                        None)
+            best = next((m for m in matches if m.factcheck.verdict in self.config.verdicts), None)
             if best is None:
                 out.append([])
                 continue
             fc = best.factcheck
-            out.append([Signal(
-                category=self.config.category,
-                score=best.score,
-                detector=NAME,
-                match=fc.claim[:200],
-                detail={
-                    "factcheck_id": fc.id,
-                    "verdict": fc.verdict,
-                    "rebuttal": fc.rebuttal,
-                    "title": fc.title,
-                    "sources": list(fc.sources[:3]),
-                    "score": round(best.score, 4),
-                    "suggest": best.suggest,
-                    "act": best.act,
-                },
-            )])
+            out.append(
+                [
+                    Signal(
+                        category=self.config.category,
+                        score=best.score,
+                        detector=NAME,
+                        match=fc.claim[:200],
+                        detail={
+                            "factcheck_id": fc.id,
+                            "verdict": fc.verdict,
+                            "rebuttal": fc.rebuttal,
+                            "title": fc.title,
+                            "sources": list(fc.sources[:3]),
+                            "score": round(best.score, 4),
+                            "suggest": best.suggest,
+                            "act": best.act,
+                        },
+                    )
+                ]
+            )
         return out
 
 

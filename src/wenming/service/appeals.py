@@ -169,3 +169,23 @@ def appeal_get(store: Store, principal: Principal, appeal_id: uuid.UUID) -> Appe
     if not (principal.can(Permission.READ) or principal.can(Permission.REVIEW)):
         raise ForbiddenError(f"role {principal.role.value!r} may not read appeals")
     return found
+
+
+def appeal_list(
+    store: Store,
+    principal: Principal,
+    *,
+    outcome: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[AppealRecord], dict[str, int]]:
+    """Appeals newest first (``outcome``: open, upheld or overturned), with the counts by
+    outcome over all of them; a platform's key sees its platform's only."""
+    if not (principal.can(Permission.READ) or principal.can(Permission.REVIEW)):
+        raise ForbiddenError(f"role {principal.role.value!r} may not read appeals")
+    if outcome not in (None, "open", "upheld", "overturned"):
+        raise InvalidError("outcome: one of open, upheld, overturned")
+    rs = ReviewStore(store)
+    bound = principal.key.platform_id
+    page = rs.appeal_page(platform_id=bound, outcome=outcome, limit=limit, offset=offset)
+    return page, rs.appeal_counts(platform_id=bound)

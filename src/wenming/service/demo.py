@@ -8,6 +8,7 @@ the same use case the API calls, so they land in the record with their decisions
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from wenming.core.model import Item
 from wenming.itemfile import read_items
 from wenming.service import keys, screening
+from wenming.service.recorder import DecisionHook
 from wenming.service.screening import ScreenerLike
 from wenming.store.sql import Store
 
@@ -30,7 +32,14 @@ class DemoSeed:
     verdicts: Counter[str] = field(default_factory=Counter)
 
 
-def seed(store: Store, screener: ScreenerLike, *, secret: str, examples: Path | None) -> DemoSeed:
+def seed(
+    store: Store,
+    screener: ScreenerLike,
+    *,
+    secret: str,
+    examples: Path | None,
+    hooks: Sequence[DecisionHook] = (),
+) -> DemoSeed:
     """Create the demo platform and keys, and screen ``examples`` (JSONL) into the record."""
     now = datetime.now(UTC)
     platform_key = keys.create(
@@ -52,7 +61,7 @@ def seed(store: Store, screener: ScreenerLike, *, secret: str, examples: Path | 
     for start in range(0, len(items), _BATCH):
         batch = list({it.id: it for it in items[start : start + _BATCH]}.values())
         outcomes = screening.screen(
-            store, screener, platform=platform, principal=principal, items=batch
+            store, screener, platform=platform, principal=principal, items=batch, hooks=hooks
         )
         verdicts.update(o.decision.verdict for o in outcomes)
     return DemoSeed(

@@ -314,6 +314,27 @@ def lift(
     return found
 
 
+def sanction_changes(
+    store: Store,
+    principal: Principal,
+    *,
+    platform: str | None,
+    since: datetime,
+    limit: int = 500,
+) -> list[tuple[SanctionRecord, SubjectRecord]]:
+    """Sanctions on a platform's accounts and groups imposed or lifted since ``since``,
+    oldest change first: what a platform polls to enforce them. Page on by passing the
+    last change's time as the next ``since`` (a change may then repeat; apply by id)."""
+    require(principal, Permission.READ)
+    wanted = platform or principal.key.platform_name
+    if wanted is None:
+        raise InvalidError("platform: this key is not bound to a platform; pass ?platform=NAME")
+    record = store.platform_by_name(wanted)
+    if record is None or (wanted != SITE_PLATFORM and not principal.sees(record.id)):
+        raise NotFoundError(f"no platform {wanted!r}")
+    return EnforcementStore(store).sanction_changes(record.id, since=since, limit=limit)
+
+
 def subject_state(
     store: Store,
     policy: Policy,

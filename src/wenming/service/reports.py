@@ -105,6 +105,8 @@ def file(
         raise InvalidError(f"category: unknown category {category!r}; one of {known}")
     if subject.kind not in SUBJECT_KINDS:
         raise InvalidError(f"subject.type: one of {', '.join(SUBJECT_KINDS)}")
+    if subject.kind != "site" and len(subject.id) > 256:
+        raise InvalidError("subject.id: at most 256 characters (a URL only names a site)")
     source = "public"
     if principal is not None:
         if principal.role is Role.FLAGGER:

@@ -216,8 +216,9 @@ def claim(
     visible_case(rs, principal, case_id)
     actor = actor_of(principal, user)
     with store.transaction() as tx:
-        won = ReviewTx(tx).case_claim(case_id, actor=actor, now=now,
-                                      stale_before=now - timedelta(seconds=claim_timeout))
+        won = ReviewTx(tx).case_claim(
+            case_id, actor=actor, now=now, stale_before=now - timedelta(seconds=claim_timeout)
+        )
     if not won:
         raise _refusal(store, case_id, actor)
     claimed = rs.case_get(case_id)
@@ -327,7 +328,8 @@ def decide(
             applied, more = enf.apply(
                 tx, policy, found, verdict=verdict, category=category,
                 decision_id=decision_id, case_id=case.id,
-                automated_detection=case.source == "automated", ground=statement,
+                automated_detection=case.source == "automated",
+                ground=f"{title or category}: {reason}" if reason else title or str(category),
                 actor=actor, now=now,
             )  # fmt: skip
             changes += more
@@ -346,8 +348,11 @@ def _template(policy: Policy, wanted: str | None, verdict: str, category: str | 
         if not found.fits(verdict, category):
             raise InvalidError(f"template: {wanted!r} is not for {verdict} / {category}")
         return found
-    return next((t for t in policy.reason_templates.values() if t.fits(verdict, category)
-                 and (t.verdicts or t.categories)), None)  # fmt: skip
+    # The most specific template that fits: one for this category before a general one.
+    fitting = [t for t in policy.reason_templates.values()
+               if t.fits(verdict, category) and (t.verdicts or t.categories)]  # fmt: skip
+    fitting.sort(key=lambda t: not t.categories)
+    return fitting[0] if fitting else None
 
 
 def _statement(
@@ -403,4 +408,3 @@ def decide_many(
         else:
             out.append(BulkResult(cid, done, None))
     return out
-

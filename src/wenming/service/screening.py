@@ -21,7 +21,7 @@ from wenming.core.model import Decision, Item
 from wenming.service import audit
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
-from wenming.service.recorder import Recorder, Recording
+from wenming.service.recorder import DecisionHook, Recorder, Recording
 from wenming.store.records import (
     DecisionRecord,
     ItemRecord,
@@ -134,15 +134,19 @@ def screen(
     principal: Principal | None,
     items: Sequence[Item],
     recorder: Recorder | None = None,
+    hooks: Sequence[DecisionHook] = (),
 ) -> list[ScreenOutcome]:
     """Screen ``items`` for ``platform`` and record them; one outcome per item, in order.
 
-    With the runtime's ``recorder``, concurrent calls share write transactions; without
-    one, this call writes its own."""
+    With the runtime's ``recorder``, concurrent calls share write transactions (and run
+    its hooks); without one, this call writes its own, running ``hooks``."""
     ready = prepare(store, screener, platform=platform, principal=principal, items=items)
     if ready.job is None:
         return ready.finish([])
-    records = recorder.record(ready.job) if recorder else Recorder.write_now(store, ready.job)
+    if recorder is not None:
+        records = recorder.record(ready.job)
+    else:
+        records = Recorder.write_now(store, ready.job, hooks)
     return ready.finish(records)
 
 

@@ -3,7 +3,7 @@
 :class:`EnforcementStore` reads (a subject's record, the latest decisions of items for
 the youth-mode filter); :class:`EnforcementTx` writes inside a use case's transaction.
 :meth:`EnforcementTx.subject_lock` serialises ladder arithmetic per subject on
-PostgreSQL (``SELECT … FOR UPDATE``), so two decisions against one account at once
+PostgreSQL (``SELECT … FOR NO KEY UPDATE``), so two decisions against one account at once
 cannot both read the same strike total.
 """
 
@@ -94,6 +94,35 @@ class EnforcementStore:
         with self._read() as conn:
             return [rr.sanction(row) for row in conn.execute(stmt)]
 
+    def sanction_changes(
+        self, platform_id: int, *, since: datetime, limit: int = 500
+    ) -> list[tuple[SanctionRecord, SubjectRecord]]:
+        """A platform's sanctions imposed or lifted since ``since``, oldest change first."""
+        changed = func.coalesce(_sa.c.lifted_at, _sa.c.created_at)
+        stmt = (
+            select(*_sa.c, *[c.label(f"subject_{c.name}") for c in _s.c if c.name != "id"],
+                   t.platforms.c.name.label("subject_platform_name"))
+            .join(_s, _s.c.id == _sa.c.subject_id)
+            .join(t.platforms, t.platforms.c.id == _s.c.platform_id)
+            .where(_sa.c.platform_id == platform_id,
+                   or_(_sa.c.created_at >= since, _sa.c.lifted_at >= since))
+            .order_by(changed, _sa.c.id)
+            .limit(limit)
+        )  # fmt: skip
+        out = []
+        with self._read() as conn:
+            for row in conn.execute(stmt):
+                m = row._mapping
+                subject = SubjectRecord(
+                    id=m["subject_id"], platform_id=m["subject_platform_id"],
+                    platform_name=m["subject_platform_name"], kind=m["subject_kind"],
+                    external_id=m["subject_external_id"],
+                    display_name=m["subject_display_name"],
+                    created_at=r.utc(m["subject_created_at"]),
+                )  # fmt: skip
+                out.append((rr.sanction(row), subject))
+        return out
+
     def sanction_get(self, sanction_id: uuid.UUID) -> SanctionRecord | None:
         with self._read() as conn:
             row = conn.execute(select(_sa).where(_sa.c.id == sanction_id)).first()
@@ -164,8 +193,11 @@ class EnforcementTx:
         return r.platform(row)
 
     def subject_lock(self, subject_id: int) -> None:
+        # FOR NO KEY UPDATE: excludes another ladder update of the subject, yet leaves
+        # concurrent inserts that merely reference it (items, strikes) unblocked.
         if self.dialect == "postgresql":
-            self.conn.execute(select(_s.c.id).where(_s.c.id == subject_id).with_for_update())
+            stmt = select(_s.c.id).where(_s.c.id == subject_id).with_for_update(key_share=True)
+            self.conn.execute(stmt)
 
     def subject_get(self, subject_id: int) -> SubjectRecord | None:
         row = self.conn.execute(SUBJECT_SELECT.where(_s.c.id == subject_id)).first()

@@ -218,6 +218,25 @@ class ReviewStore:
         with self._read() as conn:
             return [rr.appeal(row) for row in conn.execute(stmt)]
 
+    def appeal_page(
+        self, *, platform_id: int | None, outcome: str | None, limit: int, offset: int
+    ) -> list[AppealRecord]:
+        """Appeals newest first; ``outcome`` ``open`` means not decided yet."""
+        cond: list[Any] = [] if platform_id is None else [_ap.c.platform_id == platform_id]
+        if outcome == "open":
+            cond.append(_ap.c.status == "open")
+        elif outcome is not None:
+            cond.append(_ap.c.outcome == outcome)
+        stmt = (
+            select(_ap)
+            .where(*cond)
+            .order_by(_ap.c.created_at.desc(), _ap.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._read() as conn:
+            return [rr.appeal(row) for row in conn.execute(stmt)]
+
     def appeal_counts(self, *, platform_id: int | None = None) -> dict[str, int]:
         """Appeals by outcome (``open`` for those not decided yet)."""
         cond = [] if platform_id is None else [_ap.c.platform_id == platform_id]
@@ -361,8 +380,9 @@ class ReviewTx:
         )
         return int(self.conn.execute(stmt).scalar_one())
 
-    def reports_resolve(self, case_ids: Sequence[uuid.UUID], *, outcome: str, now: datetime
-                        ) -> None:
+    def reports_resolve(
+        self, case_ids: Sequence[uuid.UUID], *, outcome: str, now: datetime
+    ) -> None:
         """Give every report of these cases ``outcome`` (again, when an appeal turns it)."""
         self.conn.execute(
             update(_rep)

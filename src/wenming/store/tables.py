@@ -144,7 +144,8 @@ audit_entries = Table(
     Index(None, "action", "seq"),
 )
 
-# The work stream's and review's tables live in their own modules on this metadata
-# (imported last, since they build on the names above).
+# The work stream's, review's and fact-checks' tables live in their own modules on this
+# metadata (imported last, since they build on the names above).
+from wenming.store import factchecks as _factchecks  # noqa: E402,F401
 from wenming.store import reviewtables as _reviewtables  # noqa: E402,F401
 from wenming.store import worktables as _worktables  # noqa: E402,F401

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from wenming.api.deps import CurrentKey, PublicCaller, RuntimeDep
-from wenming.api.review_schemas import AppealAccepted, AppealIn, AppealOut, appeal_out
+from wenming.api.review_schemas import AppealAccepted, AppealIn, AppealOut, Appeals, appeal_out
 from wenming.api.schemas import ErrorOut
 from wenming.service import appeals
 
@@ -33,6 +34,24 @@ def appeal_create(body: AppealIn, caller: PublicCaller, runtime: RuntimeDep) -> 
         principal=caller.key, token=body.token, now=runtime.clock(),
     )  # fmt: skip
     return AppealAccepted(appeal_id=str(filed.appeal_id), case_id=str(filed.case_id))
+
+
+@router.get(
+    "/appeals",
+    response_model=Appeals,
+    summary="Appeals newest first, and how many were upheld or overturned",
+    responses=_ERRORS,
+)
+def appeal_list(
+    key: CurrentKey,
+    runtime: RuntimeDep,
+    outcome: Literal["open", "upheld", "overturned"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Appeals:
+    page, counts = appeals.appeal_list(runtime.store, key, outcome=outcome, limit=limit,
+                                       offset=offset)  # fmt: skip
+    return Appeals(appeals=[appeal_out(a) for a in page], counts=counts)
 
 
 @router.get(

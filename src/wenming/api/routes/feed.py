@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from wenming.api.deps import CurrentKey, RuntimeDep
-from wenming.api.review_schemas import FeedFilterIn, FeedFilterOut, feed_out
+from wenming.api.enforcement_schemas import FeedFilterIn, FeedFilterOut, feed_out
 from wenming.api.schemas import ErrorOut
 from wenming.service import minors
 

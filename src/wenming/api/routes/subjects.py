@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from wenming.api.deps import CurrentKey, RuntimeDep
-from wenming.api.review_schemas import (
+from wenming.api.enforcement_schemas import (
     LiftIn,
     MinorIn,
+    SanctionChanges,
     SanctionOut,
     SubjectStateOut,
+    sanction_changes_out,
     sanction_out,
     subject_state_out,
 )
@@ -29,8 +32,15 @@ _Id = Annotated[str, Path(description="the platform's own id (may contain /)")]
 
 def _state(kind: str, platform: str, ref: str, key: CurrentKey, runtime: RuntimeDep
            ) -> SubjectStateOut:  # fmt: skip
-    state = enforcement.subject_state(runtime.store, runtime.policy, key, kind=kind,
-                                      platform=platform, ref=ref, now=runtime.clock())
+    state = enforcement.subject_state(
+        runtime.store,
+        runtime.policy,
+        key,
+        kind=kind,
+        platform=platform,
+        ref=ref,
+        now=runtime.clock(),
+    )
     return subject_state_out(state)
 
 
@@ -77,6 +87,24 @@ def group_get(platform: str, group_id: _Id, key: CurrentKey, runtime: RuntimeDep
 )
 def site_get(domain: str, key: CurrentKey, runtime: RuntimeDep) -> SubjectStateOut:
     return _state("site", enforcement.SITE_PLATFORM, domain, key, runtime)
+
+
+@router.get(
+    "/sanctions",
+    response_model=SanctionChanges,
+    summary="Sanctions imposed or lifted since a time, for a platform to enforce",
+    responses=_ERRORS,
+)
+def sanctions_changed(
+    key: CurrentKey,
+    runtime: RuntimeDep,
+    since: Annotated[datetime, Query(description="ISO 8601; changes at or after it")],
+    platform: Annotated[str | None, Query(description="for keys not bound to one")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> SanctionChanges:
+    changes = enforcement.sanction_changes(runtime.store, key, platform=platform,
+                                           since=since, limit=limit)  # fmt: skip
+    return sanction_changes_out(changes, runtime.clock())
 
 
 @router.post(
