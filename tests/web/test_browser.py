@@ -13,6 +13,7 @@ from tests.web.browser import CHROMIUM, FLAGS, need_chromium, serve
 from tests.web.conftest import Keys
 from wenming.api.app import create_app
 from wenming.runtime import Runtime
+from wenming.service import review
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -72,3 +73,55 @@ def test_console_sign_in_search_with_the_keyboard(page: Page, site: str, keys: K
     expect(mark).to_have_attribute("title", re.compile(r"^harassment · lexicon · [0-9.]+ · 傻逼"))
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "console-item-en.png"), full_page=True)
+
+
+def _queue_of_public_report(runtime: Runtime, keys: Keys) -> str:
+    principal = runtime.keys.verify(keys.moderator)
+    assert principal is not None
+    cases = review.case_list(runtime.store, principal, limit=100).cases
+    return next(c.queue for c in cases if c.source == "public" and c.subject_ref == "p2")
+
+
+def test_report_to_decision_to_status_in_the_browser(browser: Browser, site: str,
+                                                     seeded: Runtime, keys: Keys) -> None:
+    public = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    reporter = public.new_page()
+    errors: list[str] = []
+    reporter.on("pageerror", lambda e: errors.append(str(e)))
+    reporter.goto(site + "/report")
+    expect(reporter.locator("h1")).to_have_text("举报有害内容")
+    reporter.select_option("#kind", "item")
+    reporter.select_option("#platform", "acme")
+    reporter.fill("#subject", "p2")
+    reporter.select_option("#category", "fraud")
+    reporter.fill("#details", "这是刷单诈骗")
+    reporter.get_by_role("button", name="提交举报").click()
+    expect(reporter.locator("#status")).to_have_text("已收到，等待审核员处理")
+    status_url = reporter.url
+    reporter.screenshot(path=str(SHOTS / "portal-status-zh.png"), full_page=True)
+
+    moderator = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    mod = moderator.new_page()
+    mod.on("pageerror", lambda e: errors.append(str(e)))
+    mod.goto(site + "/console/login")
+    mod.fill("#key", keys.moderator)
+    mod.keyboard.press("Enter")
+    expect(mod.locator("h1")).to_have_text("Overview")
+    mod.screenshot(path=str(SHOTS / "console-overview-en.png"), full_page=True)
+    # The report joined the queue its category routes to; follow the overview's link there.
+    queue = _queue_of_public_report(seeded, keys)
+    mod.locator(f"a[href='/console/queues/{queue}']").click()
+    mod.get_by_role("link", name=re.compile("review · public")).first.click()
+    expect(mod.locator("h1")).to_contain_text("acme/p2")
+    mod.select_option("#category", "fraud")
+    mod.keyboard.press("Escape")  # leave the form field so the shortcut reaches the page
+    mod.keyboard.press("b")  # block, with one key
+    expect(mod.locator(".flash.error")).to_have_count(0)
+    expect(mod.locator("h1")).not_to_contain_text("acme/p2")
+
+    reporter.goto(status_url)
+    expect(reporter.locator("#status")).to_have_text("已处理")
+    expect(reporter.locator("#outcome")).to_contain_text("拦截")
+    public.close()
+    moderator.close()
+    assert errors == []

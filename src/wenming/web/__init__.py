@@ -19,7 +19,7 @@ STATIC = Path(__file__).with_name("static")
 
 def install(app: FastAPI) -> None:
     """Mount the static files, the public pages and the console on ``app``."""
-    from wenming.web import console, public
+    from wenming.web import console, public, reporting, review
     from wenming.web.session import SignInRequiredError
 
     async def sign_in(request: Request, exc: Exception) -> Response:
@@ -29,4 +29,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequiredError, sign_in)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(public.router)
+    app.include_router(reporting.router)
     app.include_router(console.router)
+    app.include_router(review.router)

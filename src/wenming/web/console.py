@@ -14,6 +14,7 @@ from wenming.web import i18n
 from wenming.web.highlight import segments
 from wenming.web.public import actions, categories
 from wenming.web.render import page
+from wenming.web.review import queue_views
 from wenming.web.session import (
     CONSOLE_ROLES,
     COOKIE,
@@ -62,7 +63,7 @@ def overview(request: Request, runtime: RuntimeDep, user: ConsoleUser) -> HTMLRe
     recent = item_search(runtime.store, ItemQuery(verdict="review", limit=20,
                                                   platform_id=user.key.platform_id))
     return page(request, "console/overview.html", user=user, counts=counts, top=top,
-                recent=recent, actions=actions(request))
+                recent=recent, actions=actions(request), queues=queue_views(runtime, user))
 
 
 @router.get("/items", response_class=HTMLResponse)
