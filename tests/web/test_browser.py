@@ -52,8 +52,11 @@ def _is_error(message: ConsoleMessage) -> bool:
 def test_language_switch_changes_the_page(page: Page, site: str) -> None:
     page.goto(site + "/")
     expect(page.locator("h1")).to_have_text("A clean and civil online space")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "portal-en.png"), full_page=True)
     page.select_option("#lang", "zh_CN")
     expect(page.locator("h1")).to_have_text("清朗文明的网络空间")
+    page.screenshot(path=str(SHOTS / "portal-zh.png"), full_page=True)
     page.goto(site + "/rules")
     expect(page.locator("h1")).to_have_text("社区规则")
 
@@ -108,6 +111,10 @@ def test_report_to_decision_to_status_in_the_browser(browser: Browser, site: str
     mod.keyboard.press("Enter")
     expect(mod.locator("h1")).to_have_text("Overview")
     mod.screenshot(path=str(SHOTS / "console-overview-en.png"), full_page=True)
+    mod.goto(site + "/console?lang=zh_CN")
+    expect(mod.locator("h1")).to_have_text("总览")
+    mod.screenshot(path=str(SHOTS / "console-overview-zh.png"), full_page=True)
+    mod.goto(site + "/console?lang=en")
     # The report joined the queue its category routes to; follow the overview's link there.
     queue = _queue_of_public_report(seeded, keys)
     mod.locator(f"a[href='/console/queues/{queue}']").click()

@@ -81,3 +81,25 @@ def test_catalogs_are_complete_and_compiled() -> None:
     result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
                             text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_account_page_shows_its_standing(client: TestClient, seeded: Runtime, keys: Keys) -> None:
+    sign_in(client, keys.moderator)
+    r = client.get("/console/subjects/account/acme/u1", headers={"Accept-Language": "en"})
+    assert r.status_code == 200
+    assert '<strong id="standing">ok</strong>' in r.text
+    assert client.get("/console/subjects/account/acme/nobody").status_code == 404
+
+
+def test_report_form_validates_and_the_status_page_needs_the_token(client: TestClient,
+                                                                   seeded: Runtime) -> None:
+    bad = client.post("/report", data={"kind": "item", "subject": "p1", "category": "nope",
+                                       "platform": "acme"})
+    assert bad.status_code == 422 and "unknown category" in bad.text
+    ok = client.post("/report", data={"kind": "item", "subject": "p1", "category": "fraud",
+                                      "platform": "acme", "details": "scam"},
+                     follow_redirects=False)
+    assert ok.status_code == 303
+    status = client.get(ok.headers["location"], headers={"Accept-Language": "en"})
+    assert "Received: waiting for a moderator" in status.text
+    assert client.get("/report/status/wr_not-a-token").status_code == 404

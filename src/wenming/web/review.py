@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from wenming.api.deps import RuntimeDep
 from wenming.core.governance import HUMAN_VERDICTS
 from wenming.runtime import Runtime
-from wenming.service import review
+from wenming.service import enforcement, review
 from wenming.service.errors import ServiceError
 from wenming.service.keys import Principal
 from wenming.web import i18n
@@ -107,3 +107,17 @@ def _q(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text[:300])
+
+
+@router.get("/subjects/{kind}/{platform}/{ref:path}", response_class=HTMLResponse)
+def subject_page(request: Request, runtime: RuntimeDep, user: ConsoleUser, kind: str,
+                 platform: str, ref: str) -> HTMLResponse:
+    """An account's, group's or site's record: standing on each ladder, sanctions, strikes."""
+    try:
+        state = enforcement.subject_state(runtime.store, runtime.policy, user, kind=kind,
+                                          platform=platform, ref=ref, now=runtime.clock())
+    except ServiceError as exc:
+        return page(request, "console/missing.html", user=user, message=str(exc),
+                    status_code=404)
+    return page(request, "console/subject.html", user=user, s=state, actions=actions(request),
+                now=runtime.clock())
