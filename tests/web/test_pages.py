@@ -103,3 +103,22 @@ def test_report_form_validates_and_the_status_page_needs_the_token(client: TestC
     status = client.get(ok.headers["location"], headers={"Accept-Language": "en"})
     assert "Received: waiting for a moderator" in status.text
     assert client.get("/report/status/wr_not-a-token").status_code == 404
+
+
+def test_rumor_pages_list_search_and_show_fact_checks(client: TestClient, runtime: Runtime,
+                                                       keys: Keys) -> None:
+    body = {"id": "fc-5g", "claim": "5G networks spread the coronavirus", "verdict": "false",
+            "title": "No, 5G does not spread viruses",
+            "rebuttal": "Viruses cannot travel on radio waves.", "tags": ["health"],
+            "sources": ["https://example.org/5g"], "publisher": "Example Check"}
+    r = client.post("/v1/factchecks", json=body, headers={"Authorization": f"Bearer {keys.admin}"})
+    assert r.status_code in (200, 201), r.text
+    feed = client.get("/rumors", headers={"Accept-Language": "en"})
+    assert "No, 5G does not spread viruses" in feed.text and "False" in feed.text
+    by_tag = client.get("/rumors", params={"tag": "health"})
+    assert "fc-5g" in by_tag.text
+    none = client.get("/rumors", params={"verdict": "true"})
+    assert "fc-5g" not in none.text
+    one = client.get("/rumors/fc-5g", headers={"Accept-Language": "zh-CN"})
+    assert one.status_code == 200 and "https://example.org/5g" in one.text and "不实" in one.text
+    assert client.get("/rumors/nope").status_code == 404

@@ -19,7 +19,7 @@ STATIC = Path(__file__).with_name("static")
 
 def install(app: FastAPI) -> None:
     """Mount the static files, the public pages and the console on ``app``."""
-    from wenming.web import console, public, reporting, review
+    from wenming.web import console, public, reporting, review, rumors
     from wenming.web.session import SignInRequiredError
 
     async def sign_in(request: Request, exc: Exception) -> Response:
@@ -30,5 +30,6 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(public.router)
     app.include_router(reporting.router)
+    app.include_router(rumors.router)
     app.include_router(console.router)
     app.include_router(review.router)

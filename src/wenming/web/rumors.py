@@ -1,0 +1,42 @@
+"""The public rumor-busting pages: the fact-check feed, search in any language, one claim."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from wenming.api.deps import StoreDep
+from wenming.api.routes.factchecks import IndexDep
+from wenming.service import factcheck
+from wenming.service.errors import ServiceError
+from wenming.web.public import N_
+from wenming.web.render import page
+
+router = APIRouter(include_in_schema=False)
+
+VERDICTS = {"false": N_("False"), "misleading": N_("Misleading"),
+            "partly_false": N_("Partly false"), "unproven": N_("Unproven"),
+            "true": N_("True")}  # fmt: skip
+
+
+@router.get("/rumors", response_class=HTMLResponse)
+def rumors(request: Request, store: StoreDep, index: IndexDep, q: str = "", verdict: str = "",
+           tag: str = "") -> HTMLResponse:
+    error: str | None = None
+    try:
+        views, total = factcheck.search(store, index, q=q.strip() or None,
+                                        verdict=verdict if verdict in VERDICTS else None,
+                                        tag=tag or None, limit=50)
+    except ServiceError as exc:
+        views, total, error = [], 0, str(exc)
+    return page(request, "public/rumors.html", views=views, total=total, q=q, verdict=verdict,
+                tag=tag, verdicts=VERDICTS, error=error)
+
+
+@router.get("/rumors/{fid}", response_class=HTMLResponse)
+def rumor(request: Request, store: StoreDep, fid: str) -> HTMLResponse:
+    try:
+        view = factcheck.get(store, fid)
+    except ServiceError:
+        return page(request, "public/rumor_missing.html", status_code=404)
+    return page(request, "public/rumor.html", v=view, verdicts=VERDICTS)
