@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from tests.web.conftest import Keys, sign_in
 from wenming.core.policy import Policy
 from wenming.runtime import Runtime
+from wenming.service import users
+from wenming.service.errors import InvalidError
+from wenming.service.keys import Role
 
 
 def test_landing_page_speaks_the_browsers_language(client: TestClient) -> None:
@@ -122,3 +128,34 @@ def test_rumor_pages_list_search_and_show_fact_checks(client: TestClient, runtim
     one = client.get("/rumors/fc-5g", headers={"Accept-Language": "zh-CN"})
     assert one.status_code == 200 and "https://example.org/5g" in one.text and "不实" in one.text
     assert client.get("/rumors/nope").status_code == 404
+
+
+def test_console_users_sign_in_with_a_password(client: TestClient, runtime: Runtime) -> None:
+    users.create(runtime.store, username="mei", password="correct horse", role=Role.MODERATOR,
+                 platform=None, secret=runtime.settings.secret_key.get_secret_value(),
+                 actor="test", now=datetime.now(UTC))
+    stored = runtime.store.engine.connect().execute(text("SELECT password_hash FROM users"))
+    assert next(iter(stored))[0].startswith("scrypt$")  # only a hash is kept
+    wrong = client.post("/console/login", data={"username": "mei", "password": "wrong one!"})
+    assert wrong.status_code == 401
+    ok = client.post("/console/login", data={"username": "mei", "password": "correct horse"},
+                     follow_redirects=False)
+    assert ok.status_code == 303
+    page = client.get("/console", headers={"Accept-Language": "en"})
+    assert "Signed in as mei (moderator)" in page.text
+    with pytest.raises(InvalidError, match="at least 10"):
+        users.create(runtime.store, username="li", password="short", role=Role.VIEWER,
+                     platform=None, secret="s", actor="test", now=datetime.now(UTC))
+
+
+def test_users_create_command(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from wenming.cli import _load_commands, app
+
+    _load_commands()
+    monkeypatch.setenv("WENMING_DATABASE_URL", str(runtime.store.engine.url))
+    result = CliRunner().invoke(app, ["users", "create", "chen", "--role", "viewer",
+                                      "--password", "a long password"])
+    assert result.exit_code == 0, result.output
+    assert users.sign_in(runtime.store, "chen", "a long password") is not None

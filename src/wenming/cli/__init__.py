@@ -21,7 +21,7 @@ app = typer.Typer(
 _COMMAND_MODULES = [
     "screen",
     "serve", "db", "keys", "audit",
-    "worker", "sweep",
+    "worker", "sweep", "users",
     "classify",
     "claims",
 ]

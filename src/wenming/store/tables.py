@@ -148,4 +148,5 @@ audit_entries = Table(
 # metadata (imported last, since they build on the names above).
 from wenming.store import factchecks as _factchecks  # noqa: E402,F401
 from wenming.store import reviewtables as _reviewtables  # noqa: E402,F401
+from wenming.store import usertables as _usertables  # noqa: E402,F401
 from wenming.store import worktables as _worktables  # noqa: E402,F401

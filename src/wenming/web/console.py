@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from wenming.api.deps import RuntimeDep
+from wenming.service import users
 from wenming.store.search import ItemQuery, audit_search, item_search, verdict_counts
 from wenming.web import i18n
 from wenming.web.highlight import segments
@@ -20,6 +21,8 @@ from wenming.web.session import (
     COOKIE,
     ConsoleUser,
     cookie_value,
+    user_cookie_value,
+    username,
 )
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -31,17 +34,25 @@ def login_form(request: Request, next: str = "/console") -> HTMLResponse:
 
 
 @router.post("/login", response_model=None)
-def login(request: Request, runtime: RuntimeDep, key: Annotated[str, Form()],
+def login(request: Request, runtime: RuntimeDep, key: Annotated[str, Form()] = "",
+          username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
           next: Annotated[str, Form()] = "/console") -> Response:
-    principal = runtime.keys.verify(key.strip())
-    if principal is None or principal.role not in CONSOLE_ROLES:
+    cookie: str | None = None
+    if key.strip():
+        principal = runtime.keys.verify(key.strip())
+        if principal is not None and principal.role in CONSOLE_ROLES:
+            cookie = cookie_value(runtime, key.strip())
+    elif username.strip():
+        principal = users.sign_in(runtime.store, username.strip(), password)
+        if principal is not None and principal.role in CONSOLE_ROLES:
+            cookie = user_cookie_value(runtime, username.strip())
+    if cookie is None:
         lang = i18n.negotiate(request)
-        error = i18n.gettext(lang, "This key is not valid for the console.")
+        error = i18n.gettext(lang, "These credentials are not valid for the console.")
         return page(request, "console/login.html", next=_safe_next(next), error=error,
                     status_code=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(COOKIE, cookie_value(runtime, key.strip()), httponly=True,
-                        samesite="strict", max_age=12 * 3600)
+    response.set_cookie(COOKIE, cookie, httponly=True, samesite="strict", max_age=12 * 3600)
     return response
 
 
@@ -63,7 +74,8 @@ def overview(request: Request, runtime: RuntimeDep, user: ConsoleUser) -> HTMLRe
     recent = item_search(runtime.store, ItemQuery(verdict="review", limit=20,
                                                   platform_id=user.key.platform_id))
     return page(request, "console/overview.html", user=user, counts=counts, top=top,
-                recent=recent, actions=actions(request), queues=queue_views(runtime, user))
+                recent=recent, actions=actions(request), queues=queue_views(runtime, user),
+                username=username(request))
 
 
 @router.get("/items", response_class=HTMLResponse)

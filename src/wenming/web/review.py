@@ -12,13 +12,14 @@ from wenming.api.deps import RuntimeDep
 from wenming.core.governance import HUMAN_VERDICTS
 from wenming.runtime import Runtime
 from wenming.service import enforcement, review
+from wenming.service.cases import actor_of
 from wenming.service.errors import ServiceError
 from wenming.service.keys import Principal
 from wenming.web import i18n
 from wenming.web.highlight import segments
 from wenming.web.public import actions, categories
 from wenming.web.render import page
-from wenming.web.session import ConsoleUser
+from wenming.web.session import ConsoleUser, username
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -78,11 +79,13 @@ def case_decide(
     try:
         case = review.case_detail(runtime.store, runtime.policy, user, case_id,
                                   now=runtime.clock()).case
-        if case.assignee != user.actor:
-            review.claim(runtime.store, user, case_id, now=runtime.clock(), claim_timeout=timeout)
+        if case.assignee != actor_of(user, username(request)):
+            review.claim(runtime.store, user, case_id, now=runtime.clock(), claim_timeout=timeout,
+                         user=username(request))
         review.decide(runtime.store, runtime.policy, user, case_id, verdict=verdict,
                       category=category or None, note=note, template=template or None,
-                      now=runtime.clock(), claim_timeout=timeout, lang=lang)
+                      now=runtime.clock(), claim_timeout=timeout, lang=lang,
+                      user=username(request))
     except ServiceError as exc:
         return RedirectResponse(f"/console/cases/{case_id}?error={_q(str(exc))}",
                                 status_code=303)
@@ -93,10 +96,12 @@ def case_decide(
 
 
 @router.post("/cases/{case_id}/claim", response_model=None)
-def case_claim(runtime: RuntimeDep, user: ConsoleUser, case_id: uuid.UUID) -> Response:
+def case_claim(request: Request, runtime: RuntimeDep, user: ConsoleUser,
+               case_id: uuid.UUID) -> Response:
     try:
         review.claim(runtime.store, user, case_id, now=runtime.clock(),
-                     claim_timeout=runtime.settings.claim_timeout_seconds)
+                     claim_timeout=runtime.settings.claim_timeout_seconds,
+                     user=username(request))
     except ServiceError as exc:
         return RedirectResponse(f"/console/cases/{case_id}?error={_q(str(exc))}",
                                 status_code=303)

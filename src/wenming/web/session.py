@@ -1,8 +1,9 @@
-"""Console sign-in: an API key, checked once and kept in a signed, http-only cookie.
+"""Console sign-in: an API key, or a username and password, kept in a signed cookie.
 
-The cookie holds the key itself (signed so it cannot be forged into another key's
-shape, and http-only so page scripts never see it); every request verifies it again
-through the runtime's key verifier, so a revoked key is signed out at once.
+With a key, the cookie holds the key itself (signed so it cannot be forged into another
+key's shape, and http-only so page scripts never see it) and every request verifies it
+again, so a revoked key is signed out at once. With a password, it holds the username
+and a fingerprint of the password hash, so changing the password ends old sessions.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from wenming.api.deps import RuntimeDep
 from wenming.runtime import Runtime
+from wenming.service import users
 from wenming.service.keys import Principal, Role
 
 COOKIE = "wenming_console"
@@ -36,6 +38,11 @@ def cookie_value(runtime: Runtime, token: str) -> str:
     return _serializer(runtime).dumps({"k": token})
 
 
+def user_cookie_value(runtime: Runtime, username: str) -> str | None:
+    mark = users.fingerprint(runtime.store, username)
+    return None if mark is None else _serializer(runtime).dumps({"u": username, "f": mark})
+
+
 def principal_from(request: Request, runtime: Runtime) -> Principal | None:
     raw = request.cookies.get(COOKIE)
     if not raw:
@@ -44,8 +51,15 @@ def principal_from(request: Request, runtime: Runtime) -> Principal | None:
         data = _serializer(runtime).loads(raw)
     except BadSignature:
         return None
-    token = data.get("k") if isinstance(data, dict) else None
-    principal = runtime.keys.verify(token) if isinstance(token, str) else None
+    if not isinstance(data, dict):
+        return None
+    token, username = data.get("k"), data.get("u")
+    principal = None
+    if isinstance(token, str):
+        principal = runtime.keys.verify(token)
+    elif isinstance(username, str) and users.fingerprint(runtime.store, username) == data.get("f"):
+        principal = users.principal_of(runtime.store, username)
+        request.state.console_username = username
     if principal is None or principal.role not in CONSOLE_ROLES:
         return None
     return principal
@@ -59,3 +73,9 @@ async def console_user(request: Request, runtime: RuntimeDep) -> Principal:
 
 
 ConsoleUser = Annotated[Principal, Depends(console_user)]
+
+
+def username(request: Request) -> str | None:
+    """The person signed in by password, if any, for the records their actions leave."""
+    found = getattr(request.state, "console_username", None)
+    return found if isinstance(found, str) else None
