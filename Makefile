@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup demo test lint bench models clean i18n
+.PHONY: help setup demo test lint bench models clean i18n screenshots
 
 help:  ## list the verbs
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -44,3 +44,6 @@ clean:  ## remove the virtual environment and caches
 
 i18n: $(STAMP)  ## extract UI strings, merge them into the catalogs, compile them
 	$(BIN)/python scripts/i18n.py
+
+screenshots: $(STAMP)  ## refresh docs/screenshots from the browser tests
+	WENMING_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/web/test_browser.py
