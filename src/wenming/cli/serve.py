@@ -18,7 +18,7 @@ import uvicorn
 from wenming.api.app import create_app
 from wenming.cli import app
 from wenming.cli._service import err, runtime, settings
-from wenming.policies import default_examples_path
+from wenming.policies import default_examples_path, default_factchecks_path
 from wenming.runtime import Runtime
 from wenming.service import demo as demo_service
 from wenming.service.screening import policy_activate
@@ -86,6 +86,10 @@ def serve(
 
 
 def _seed(rt: Runtime) -> None:
+    # Fact-checks first, so example posts that restate a debunked claim are labelled.
+    published = demo_service.seed_factchecks(rt.store, default_factchecks_path())
+    if published:
+        err.print(f"demo fact-checks: {published} published to the rumor-busting registry")
     seeded = demo_service.seed(
         rt.store,
         rt.screener,

@@ -11,6 +11,11 @@ def default_policy_path() -> Path:
     return Path(str(files("wenming.policies").joinpath("default/policy.yaml")))
 
 
+def default_factchecks_path() -> Path:
+    """The demo fact-checks (JSONL) that `wenming serve --demo` publishes."""
+    return Path(str(files("wenming.policies").joinpath("default/factchecks.jsonl")))
+
+
 def default_examples_path() -> Path:
     """The bundled example posts (JSONL) used by the demo."""
     return Path(str(files("wenming.policies").joinpath("default/examples.jsonl")))

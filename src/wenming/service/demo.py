@@ -70,3 +70,16 @@ def seed(
         screened=sum(verdicts.values()),
         verdicts=verdicts,
     )
+
+
+def seed_factchecks(store: Store, path: Path | None) -> int:
+    """Publish the bundled demo fact-checks (JSONL) into the registry; returns how many."""
+    if path is None or not path.is_file():
+        return 0
+    from wenming.claims.embed import E5Embedder
+    from wenming.claims.formats import read_factchecks
+    from wenming.service import factcheck
+
+    records = read_factchecks(path.read_bytes(), fmt="jsonl", source=str(path))
+    done = factcheck.put(store, E5Embedder(), records, actor="demo", now=datetime.now(UTC))
+    return sum(1 for _, change in done if change != "unchanged")
