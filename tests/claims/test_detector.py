@@ -18,7 +18,7 @@ categories:
   misinformation:
     title: {zh: 已辟谣的不实信息, en: Debunked misinformation}
     label_at: 0.5
-    limit_at: 0.97
+    limit_at: 0.999
   spam:
     terms: [加我微信]
     block_at: 0.9

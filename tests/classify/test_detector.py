@@ -77,8 +77,10 @@ def test_language_filter_and_weight(screener: Screener) -> None:
             # no language given: it is guessed from the script
             Prepared(Item("c", zh_text), normalize(zh_text)),
             Prepared(Item("d", en_text), normalize(en_text)),
-            Prepared(Item("e", "lovely weather for a walk", lang="en"),
-                     normalize("lovely weather for a walk")),
+            Prepared(
+                Item("e", "lovely weather for a walk", lang="en"),
+                normalize("lovely weather for a walk"),
+            ),
         ]
     )
     assert {s.detail["model"] for s in zh if s.category == "abuse"} == {"zh-offensive"}
@@ -116,3 +118,21 @@ def test_a_trained_model_is_found_through_the_search_path(
     s = Screener.build(policy)
     assert s.screen_one("you are a stupid moron").labels == ("abuse",)
     assert s.screen_one("thanks, so helpful and kind").labels == ()
+
+
+def test_cascade_can_be_turned_off_and_evidence_names_the_stage(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    policy = parse_policy(POLICY)
+    texts = ["shut up you stupid fucking idiot", "你们这些黑鬼都是垃圾，滚出中国"]
+    batch = [Prepared(Item(str(i), t), normalize(t)) for i, t in enumerate(texts)]
+    fast = classifier.build(policy, cascade=False)
+    assert isinstance(fast, classifier.ClassifierDetector)
+    signals = [s for item in fast.detect(batch) for s in item]
+    assert signals and {s.detail["stage"] for s in signals} == {"fast"}
+    monkeypatch.setenv("WENMING_CASCADE", "off")
+    default = classifier.build(policy)
+    assert isinstance(default, classifier.ClassifierDetector)
+    assert all(not m.uses_cascade(default.cascade) for m in default.models.values())
+    monkeypatch.setenv("WENMING_CASCADE", "on")
+    assert default.models["zh-offensive"].uses_cascade(default.cascade)

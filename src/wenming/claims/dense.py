@@ -7,12 +7,20 @@ scans only the clusters nearest the post, about an eighth of the rows; the bench
 reports what this costs in recall. Rows are stored sorted by cluster, so each probe
 is one contiguous matrix-vector product.
 
-:meth:`DenseIndex.script_means` gives the post's mean cosine with the fact-checks of
-each script, which the matcher subtracts (see :mod:`wenming.claims.matcher`); since
-the rows are unit vectors, that mean is one dot product with the script's mean vector.
+:meth:`DenseIndex.script_means` gives the post's mean cosine with the typical
+fact-check of each script, which the matcher subtracts (see :mod:`wenming.claims.matcher`);
+since rows are unit vectors, a mean cosine is one dot product with a mean vector. Those
+mean vectors come from large public claim sets where wenming ships one for the model
+(``data/background.npz``, built by ``bench/claims_background.py``: Latin and Han
+scripts), so scores mean the same in a registry of ten fact-checks or of a million;
+other scripts use the registry's own mean.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +37,13 @@ class DenseIndex:
     """Unit vectors of the fact-checks, with per-script means and optional clusters."""
 
     def __init__(
-        self, vectors: Floats, script_ids: Ints, *, cluster_min: int = CLUSTER_MIN, seed: int = 0
+        self,
+        vectors: Floats,
+        script_ids: Ints,
+        *,
+        backgrounds: Mapping[int, Floats] | None = None,
+        cluster_min: int = CLUSTER_MIN,
+        seed: int = 0,
     ) -> None:
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         n = len(self.vectors)
@@ -41,6 +55,9 @@ class DenseIndex:
         # Means shrunk towards the overall mean, so a script with few fact-checks is not
         # centred on its own few (possibly matching) rows.
         self._script_means = (sums + SHRINK * overall) / (sizes[:, None] + SHRINK)
+        for group, mean in (backgrounds or {}).items():
+            if group < groups:
+                self._script_means[group] = mean
         self._order: Ints | None = None
         if n >= cluster_min:
             self._cluster(seed)
@@ -97,7 +114,8 @@ class DenseIndex:
         return out
 
     def script_means(self, query: Floats) -> Floats:
-        """The query's mean cosine with each script's fact-checks (shrunk, see above)."""
+        """The query's mean cosine with each script's typical fact-check: the packaged
+        background where there is one, else the registry's own (shrunk, see above)."""
         out: Floats = self._script_means @ query
         return out
 
@@ -107,3 +125,16 @@ def _top(values: Floats, k: int) -> Ints:
         return np.argsort(-values, kind="stable").astype(np.int64)
     part = np.argpartition(-values, k - 1)[:k]
     return part[np.argsort(-values[part], kind="stable")].astype(np.int64)
+
+
+@cache
+def packaged_backgrounds(recipe: str) -> dict[str, Floats]:
+    """The shipped mean fact-check vector per script, if made with ``recipe``."""
+    with files("wenming.claims").joinpath("data/background.npz").open("rb") as f:
+        data = np.load(f)
+        if str(data["recipe"]) != recipe:
+            return {}
+        return {
+            str(s): m.astype(np.float32)
+            for s, m in zip(data["scripts"], data["means"], strict=True)
+        }

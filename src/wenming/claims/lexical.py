@@ -36,6 +36,16 @@ class LexicalHits:
     n_terms: int
     all_scores: npt.NDArray[np.float32] | None = None
     """Every document's normalised score (``None`` when nothing matched)."""
+    mass: float = 0.0
+    """The query's IDF mass; ``scores * mass`` are the raw BM25 scores."""
+
+    max_idf: float = 1.0
+
+    @property
+    def evidence(self) -> float:
+        """The best document's raw BM25 score in units of the rarest possible term's IDF:
+        about how many rare terms it shares with the query, whatever the registry size."""
+        return float(self.scores[0]) * self.mass / self.max_idf if len(self.scores) else 0.0
 
     def score_of(self, doc: int) -> float:
         return 0.0 if self.all_scores is None else float(self.all_scores[doc])
@@ -107,4 +117,12 @@ class LexicalIndex:
         top = top[scores[top] > 0]
         # Normalised by the query's IDF mass (unknown terms at the highest IDF): about
         # the share of the post's information a document matches, whatever its length.
-        return LexicalHits(top.astype(np.int64), scores[top], coverage, len(counts), scores)
+        return LexicalHits(
+            top.astype(np.int64),
+            scores[top],
+            coverage,
+            len(counts),
+            scores,
+            total_mass,
+            self.max_idf,
+        )

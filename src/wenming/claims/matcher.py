@@ -29,22 +29,35 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from wenming.claims.dense import DenseIndex
-from wenming.claims.embed import Embedder, Vectors
+from wenming.claims.dense import DenseIndex, packaged_backgrounds
+from wenming.claims.embed import Embedder, Vectors, recipe
 from wenming.claims.lexical import LexicalHits, LexicalIndex
 from wenming.claims.model import FactCheck
 from wenming.claims.text import clean_post, script_of, terms
 from wenming.core.normalize import normalize
 
 DenseMode = Literal["auto", "always", "never"]
+EMBED_UNITS = 96
+"""Posts are embedded from their first ~96 tokens only (a Han character, a word or a
+symbol each): a claim is stated early, and the embedding's cost grows with length, so
+this bounds the slowest posts."""
+_UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|\w+|\S", re.UNICODE)
+
+
+def embedding_input(clean: str) -> str:
+    """The part of a cleaned post that is embedded (see :data:`EMBED_UNITS`)."""
+    for i, m in enumerate(_UNIT.finditer(clean)):
+        if i == EMBED_UNITS:
+            return clean[: m.start()].rstrip()
+    return clean
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +74,20 @@ class Thresholds:
 
 @dataclass(frozen=True, slots=True)
 class Gate:
-    """When the cascade embeds a post (see the module docstring)."""
+    """When the cascade embeds a post (see the module docstring).
 
-    lexical: float = 0.20
+    ``lexical`` applies to the best fact-check's BM25 score in units of the rarest term's
+    IDF (:attr:`~wenming.claims.lexical.LexicalHits.evidence`): about how many rare
+    terms the post shares with it. Unlike a score normalised by the post's length, it
+    grows with the terms matched, so a short post sharing one word does not pass.
+    ``coverage`` applies only to posts in a script of which the registry holds fewer
+    than ``script_min`` fact-checks: where it holds many, a restatement in that script
+    shows up lexically and the lexical stage is trusted.
+    """
+
+    lexical: float = 1.25
     coverage: float = 0.60
+    script_min: int = 1000
     min_terms: int = 3
     candidates: int = 30
 
@@ -96,13 +119,13 @@ class ScoreModel:
 # Fitted by `python bench/claims_quality.py --fit` on CLEF-2020 task 2's train split
 # (800 tweets, top-30 candidates each); docs/performance.md has the resulting figures.
 DEFAULT_MODEL = ScoreModel(
-    dense=111.2,
-    lexical=18.4,
-    bias=-97.8,
-    cross_dense=133.9,
-    cross_bias=-116.1,
-    lexical_only=14.5,
-    lexical_only_bias=-2.65,
+    dense=109.45,
+    lexical=9.14,
+    bias=-12.49,
+    cross_dense=139.5,
+    cross_bias=-15.04,
+    lexical_only=16.06,
+    lexical_only_bias=-6.39,
 )
 
 
@@ -169,6 +192,7 @@ class Matcher:
         model: ScoreModel = DEFAULT_MODEL,
         gate: Gate | None = None,
         cache_size: int = 10_000,
+        backgrounds: Mapping[str, Vectors] | None = None,
     ) -> None:
         if vectors is not None and len(vectors) != len(factchecks):
             raise ValueError(f"{len(factchecks)} fact-checks but {len(vectors)} embeddings")
@@ -185,8 +209,19 @@ class Matcher:
         )
         self._scripts = [script_of(fc.claim) for fc in self.factchecks]
         names = {name: i for i, name in enumerate(sorted(set(self._scripts)))}
+        self._script_counts = Counter(self._scripts)
         self._script_ids = np.array([names[x] for x in self._scripts], dtype=np.int64)
-        self.dense = None if vectors is None else DenseIndex(vectors, self._script_ids)
+        if backgrounds is None:
+            backgrounds = packaged_backgrounds(recipe(embedder)) if embedder else {}
+        self.dense = (
+            None
+            if vectors is None
+            else DenseIndex(
+                vectors,
+                self._script_ids,
+                backgrounds={names[k]: v for k, v in backgrounds.items() if k in names},
+            )
+        )
         self.exact = False
         """Scan every row even where the dense index is clustered (for benchmarks)."""
         first: dict[str, int] = {}
@@ -223,7 +258,9 @@ class Matcher:
             prepared.append(view)
             if use_dense and (dense == "always" or self.gated(view)):
                 to_embed.append(i)
-        queries = self.embed_posts([prepared[i].clean for i in to_embed])  # type: ignore[union-attr]
+        queries = self.embed_posts(
+            [embedding_input(prepared[i].clean) for i in to_embed]  # type: ignore[union-attr]
+        )
         rows = dict(zip(to_embed, range(len(to_embed)), strict=True))
         out: list[list[Match]] = []
         for i, prep in enumerate(prepared):
@@ -245,8 +282,10 @@ class Matcher:
         hits = view.hits
         if hits.n_terms < gate.min_terms:
             return False
-        best = float(hits.scores[0]) if len(hits.scores) else 0.0
-        return best >= gate.lexical or hits.coverage < gate.coverage
+        if hits.evidence >= gate.lexical:
+            return True
+        sparse = self._script_counts.get(view.script, 0) < gate.script_min
+        return sparse and hits.coverage < gate.coverage
 
     def prepare(self, text: str) -> PostView:
         """Clean a post and run the lexical stage on it."""

@@ -218,6 +218,19 @@ def _temperature(z: npt.NDArray[np.float64], y: npt.NDArray[np.int64]) -> Calibr
     return Calibration(temperature=best_t)
 
 
+@dataclass(frozen=True, slots=True)
+class HeldOut:
+    """Out-of-fold predictions of the fast stage on its own training data.
+
+    ``logit`` is the calibrated logit of harm (binary models; the harm probability's
+    logit otherwise) and ``harm`` whether each text is harmful: what a second stage
+    (:mod:`wenming.classify.cascade`) is fitted and tuned on without touching test data.
+    """
+
+    logit: npt.NDArray[np.float64]
+    harm: npt.NDArray[np.bool_]
+
+
 def train(
     data: Labelled,
     *,
@@ -230,6 +243,30 @@ def train(
     progress: Progress | None = None,
 ) -> Model:
     """Train a model on ``data`` (not yet saved: call :meth:`Model.save`)."""
+    return train_with_heldout(
+        data,
+        name=name,
+        options=options,
+        positive=positive,
+        negative=negative,
+        lang=lang,
+        sources=sources,
+        progress=progress,
+    )[0]
+
+
+def train_with_heldout(
+    data: Labelled,
+    *,
+    name: str,
+    options: TrainOptions | None = None,
+    positive: str | None = None,
+    negative: str | None = None,
+    lang: str | None = None,
+    sources: Sequence[dict[str, Any]] = (),
+    progress: Progress | None = None,
+) -> tuple[Model, HeldOut]:
+    """:func:`train`, also returning the out-of-fold predictions it calibrated on."""
     opts = options or TrainOptions()
     check_trainable(data, min_per_class=2)
     opts = replace(opts, folds=max(2, min(opts.folds, min(data.counts.values()))))
@@ -309,7 +346,7 @@ def train(
         "thresholds": thresholds,
         "heldout": {"method": f"{opts.folds}-fold out-of-fold predictions", **heldout.to_dict()},
     }
-    return Model(
+    model = Model(
         name=name,
         labels=labels,
         spec=opts.spec,
@@ -323,6 +360,8 @@ def train(
         thresholds=thresholds,
         card=card,
     )
+    clipped = np.clip(harm.astype(np.float64), 1e-7, 1 - 1e-7)
+    return model, HeldOut(np.log(clipped / (1 - clipped)), is_harm)
 
 
 def _out_of_fold(

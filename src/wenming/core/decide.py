@@ -104,6 +104,8 @@ def _describe(s: Signal) -> str:
         return f"rule {d['rule']!r} ({s.detector})"
     if "domain" in d:
         return f"domain {d['domain']!r} ({s.detector})"
+    if "factcheck_id" in d:
+        return f"fact-check {d['factcheck_id']!r} ({d.get('verdict', '')}) ({s.detector})"
     if "model" in d:
         return f"model {d['model']!r} score {s.score:.2f} ({s.detector})"
     return f"{s.detector} signal"

@@ -9,6 +9,12 @@ Items whose ``lang`` is set and not among a reference's ``langs`` are skipped fo
 
 Models score the normalizer's canonical view (width, case, homoglyphs and traditional
 characters folded), so the evasions the normalizer undoes do not reach the model.
+
+A model with a second stage (``zh-offensive``, ``en-offensive``) embeds the few items
+its fast stage is unsure of and re-scores them (:class:`wenming.classify.model.Cascade`);
+the evidence then says ``"stage": "cascade"``. The second stage is off unless
+``WENMING_CASCADE=on`` (read at each batch) or ``cascade=True`` when the detector is
+built in code, because embeddings cost far more than the screening path's budget.
 """
 
 from __future__ import annotations
@@ -55,9 +61,16 @@ class ClassifierDetector:
     name = NAME
     version = VERSION
 
-    def __init__(self, models: dict[str, Model], uses: dict[str, list[_Use]]) -> None:
+    def __init__(
+        self,
+        models: dict[str, Model],
+        uses: dict[str, list[_Use]],
+        *,
+        cascade: bool | None = None,
+    ) -> None:
         self.models = models
         self.uses = uses
+        self.cascade = cascade  # None: follow WENMING_CASCADE (off unless "on")
 
     def examples(self) -> list[str]:
         return [_EXAMPLES[n] for n in self.models if n in _EXAMPLES]
@@ -70,9 +83,10 @@ class ClassifierDetector:
             wanted = [i for i, lang in enumerate(langs) if any(u.accepts(lang) for u in uses)]
             if not wanted:
                 continue
-            scores = model.score([batch[i].norm.canonical for i in wanted])
+            scored = model.run([batch[i].norm.canonical for i in wanted], cascade=self.cascade)
             detail = {"model": name, "model_version": model.version}
-            for i, score in zip(wanted, scores.tolist(), strict=True):
+            stages = scored.embedded.tolist()
+            for i, score, second in zip(wanted, scored.harm.tolist(), stages, strict=True):
                 for use in uses:
                     if use.accepts(langs[i]) and score * use.ref.weight >= use.floor:
                         out[i].append(
@@ -80,20 +94,25 @@ class ClassifierDetector:
                                 category=use.category,
                                 score=score * use.ref.weight,
                                 detector=NAME,
-                                detail=dict(detail),
+                                detail={**detail, "stage": "cascade" if second else "fast"},
                             )
                         )
         return out
 
 
-def build(policy: Policy) -> Detector | None:
-    """The classifier detector for ``policy``, or ``None`` when no category names a model."""
+def build(policy: Policy, *, cascade: bool | None = None) -> Detector | None:
+    """The classifier detector for ``policy``, or ``None`` when no category names a model.
+
+    ``cascade=False`` keeps every model on its fast stage; ``None`` follows
+    ``WENMING_CASCADE``.
+    """
     uses: dict[str, list[_Use]] = {}
     for category in policy.categories.values():
         for ref in category.models:
             uses.setdefault(ref.name, []).append(
-                _Use(category.id, ref, category.lowest_threshold / 2))
+                _Use(category.id, ref, category.lowest_threshold / 2)
+            )
     if not uses:
         return None
     models = {name: load_model(name) for name in uses}
-    return ClassifierDetector(models, uses)
+    return ClassifierDetector(models, uses, cascade=cascade)
