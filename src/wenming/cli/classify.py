@@ -13,6 +13,7 @@ import json
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -285,3 +286,45 @@ def _progress(what: str, *, disabled: bool = False) -> Progress:
         transient=True,
         disable=disabled or not err.is_terminal,
     )
+
+
+@app.command("export-training")
+def export_training_cmd(
+    output: Annotated[str, typer.Option("--output", "-o",
+                                        help="JSONL file to write; '-' is stdout.")] = "-",
+    since: Annotated[str | None, typer.Option(
+        help="Only decisions made on or after this date (YYYY-MM-DD).")] = None,
+    platform: Annotated[str | None, typer.Option(help="Only this platform's items.")] = None,
+) -> None:
+    """Write the items moderators decided as labelled JSONL for `wenming train`.
+
+    Each line is {"id", "text", "label", "verdict", "decided_at", "overturned"}; the label is the category of the newest human decision (so an overturned appeal gives the corrected label), or "none" when it was allowed.
+    """  # noqa: E501
+    from wenming.cli._service import runtime
+    from wenming.service.training import examples
+
+    start = None
+    if since:
+        try:
+            start = datetime.fromisoformat(since).replace(tzinfo=UTC)
+        except ValueError:
+            raise _fail(f"--since {since!r} is not a date (YYYY-MM-DD)") from None
+    rt = runtime()
+    try:
+        platform_id = None
+        if platform:
+            found = rt.store.platform_by_name(platform)
+            if found is None:
+                raise _fail(f"no platform {platform!r}")
+            platform_id = found.id
+        rows = examples(rt.store, since=start, platform_id=platform_id)
+        n = 0
+        with ExitStack() as stack:
+            dst: TextIO = sys.stdout if output == "-" else stack.enter_context(
+                open(output, "w", encoding="utf-8"))
+            for ex in rows:
+                dst.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
+                n += 1
+    finally:
+        rt.close()
+    typer.echo(f"exported {n} decided items", err=True)
