@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from wenming.evasion import recall
+from wenming.evasion import acting_terms, recall
 from wenming.pipeline import Screener
 
 
@@ -58,10 +58,7 @@ def main() -> None:
     policy = screener.policy
     print(f"policy {policy.version}\n")
 
-    terms = [t.text for c in policy.categories.values() for t in c.terms
-             if t.weight >= c.lowest_threshold]
-    literal = frozenset(t.text for c in policy.categories.values() for t in c.terms
-                        if not t.phonetic)
+    terms, literal = acting_terms(policy)
     print(f"## evasion recall ({len(terms)} terms that reach a threshold on their own)")
     print(f"{'trick':<14} {'caught':>7} {'total':>7} {'recall':>8}")
     for r in recall(screener, terms, literal=literal):

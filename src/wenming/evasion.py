@@ -17,6 +17,7 @@ from functools import cache
 from importlib.resources import files
 
 from wenming.core.normalize import is_han, reading
+from wenming.core.policy import Policy
 from wenming.pipeline import Screener
 
 _FULLWIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
@@ -159,6 +160,17 @@ def corpus(terms: Iterable[str], *, seed: int = 7, variants: int = 3,
                     written = f" {written} "
                 out[trick.name].append((term, carrier.format(written)))
     return out
+
+
+def acting_terms(policy: Policy, *, limit: int | None = None
+                 ) -> tuple[list[str], frozenset[str]]:  # fmt: skip
+    """The terms that reach their category's lowest threshold on their own (at most
+    ``limit`` per category), and the terms that opted out of phonetic matching."""
+    terms = [t.text for c in policy.categories.values() for t in c.terms[:limit]
+             if t.weight >= c.lowest_threshold]
+    literal = frozenset(t.text for c in policy.categories.values() for t in c.terms
+                        if not t.phonetic)
+    return terms, literal
 
 
 def recall(screener: Screener, terms: Iterable[str], *, seed: int = 7,

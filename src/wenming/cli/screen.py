@@ -214,17 +214,14 @@ def policy_redteam(
 
     Each term is written with full-width letters, invisible characters, separators, look-alike letters, leetspeak, traditional characters, pinyin and homophones, inside short carrier sentences; the table shows how many rewrites the policy still catches.
     """  # noqa: E501
-    from wenming.evasion import recall
+    from wenming.evasion import acting_terms, recall
 
     screener = _load(file)
-    terms = [t.text for c in screener.policy.categories.values() for t in c.terms[:limit]
-             if t.weight >= min(c.thresholds.values())]
+    terms, literal = acting_terms(screener.policy, limit=limit)
     table = Table(title=f"evasion recall of {len(terms)} terms, policy {screener.policy.version}",
                   show_edge=False)
     for col in ("trick", "caught", "total", "recall"):
         table.add_column(col, justify="right" if col != "trick" else "left")
-    literal = frozenset(t.text for c in screener.policy.categories.values() for t in c.terms
-                        if not t.phonetic)
     results = recall(screener, terms, literal=literal)
     for r in results:
         table.add_row(r.trick, str(r.caught), str(r.total), f"{r.recall:.1%}")

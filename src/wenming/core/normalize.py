@@ -132,11 +132,6 @@ def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], dict[int,
     return canon, marks, pinyin, mask, frozenset(irregular)
 
 
-def warm_up() -> None:
-    """Build the character tables now rather than on the first call (about a second)."""
-    _tables()
-
-
 def _decode_leet(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
         return m.group().translate(_LEET_TABLE)
@@ -299,6 +294,14 @@ def normalize(text: str) -> Normalized:
         spaced = decoded.translate(marks)
     compact = spaced.replace(SEP_SPACE, "").replace(SEP_SYMBOL, "").replace(SEP_BREAK, "")
     return Normalized(text, canonical, spaced, compact, regular)
+
+
+def has_han(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character (one regex search, for hot paths)."""
+    return _HAN_RE.search(text) is not None
+
+
+_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def is_han(ch: str) -> bool:

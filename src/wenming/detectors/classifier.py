@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from wenming.classify.model import Model, load_model
 from wenming.core.model import Signal
-from wenming.core.normalize import is_han
+from wenming.core.normalize import has_han
 from wenming.core.policy import ModelRef, Policy
 from wenming.detectors.base import Detector, Prepared
 
@@ -52,7 +52,7 @@ def _lang(p: Prepared) -> str:
     """The item's language, or a guess from its script when the platform did not say."""
     if p.item.lang:
         return p.item.lang.split("-")[0].lower()
-    return "zh" if any(is_han(c) for c in p.norm.compact[:200]) else "en"
+    return "zh" if has_han(p.norm.compact) else "en"
 
 
 class ClassifierDetector:

@@ -81,11 +81,16 @@ def fingerprint(store: Store, username: str) -> str | None:
     user = db.user_get(store, username)
     if user is None or user.key.revoked_at is not None:
         return None
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    return _mark(user.password_hash)
 
 
-def principal_of(store: Store, username: str) -> Principal | None:
+def session_principal(store: Store, username: str, mark: object) -> Principal | None:
+    """The user behind a session, if its password (fingerprint ``mark``) is unchanged."""
     user = db.user_get(store, username)
-    if user is None or user.key.revoked_at is not None:
+    if user is None or user.key.revoked_at is not None or _mark(user.password_hash) != mark:
         return None
     return Principal(key=user.key, role=Role(user.key.role))
+
+
+def _mark(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]

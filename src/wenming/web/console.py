@@ -130,7 +130,7 @@ def item_page(request: Request, runtime: RuntimeDep, user: ConsoleUser, platform
 
 @router.get("/policy", response_class=HTMLResponse)
 def policy(request: Request, runtime: RuntimeDep, user: ConsoleUser) -> HTMLResponse:
-    return page(request, "console/policy.html", user=user, policy=runtime.screener.policy,
+    return page(request, "console/policy.html", user=user, policy=runtime.policy,
                 categories=categories(runtime), actions=actions(request))
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from wenming.api.deps import RuntimeDep
 from wenming.core.model import Verdict
+from wenming.runtime import Runtime
 from wenming.web import i18n
 from wenming.web.render import page
 
@@ -29,10 +30,10 @@ def actions(request: Request) -> dict[str, str]:
     return {k: i18n.gettext(lang, v) for k, v in ACTIONS.items()}
 
 
-def categories(runtime: Any) -> list[dict[str, Any]]:
+def categories(runtime: Runtime) -> list[dict[str, Any]]:
     """The policy's categories, as the rules page and the console show them."""
     out = []
-    for c in runtime.screener.policy.categories.values():
+    for c in runtime.policy.categories.values():
         thresholds = sorted(((a.value, at) for a, at in c.thresholds.items()),
                             key=lambda kv: Verdict(kv[0]).rank)
         out.append({"id": c.id, "title": dict(c.title), "description": dict(c.description),
@@ -49,5 +50,5 @@ def index(request: Request) -> HTMLResponse:
 
 @router.get("/rules", response_class=HTMLResponse)
 def rules(request: Request, runtime: RuntimeDep) -> HTMLResponse:
-    return page(request, "public/rules.html", policy=runtime.screener.policy,
+    return page(request, "public/rules.html", policy=runtime.policy,
                 categories=categories(runtime), actions=actions(request))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from wenming.api.deps import PublicCaller, RuntimeDep
+from wenming.runtime import Runtime
 from wenming.service import reports
 from wenming.service.errors import ServiceError
 from wenming.service.reports import SubjectRef
@@ -23,10 +24,7 @@ SUBJECTS = {"item": N_("A post or comment"), "account": N_("An account"),
             "group": N_("A group"), "site": N_("A website")}  # fmt: skip
 
 
-def _platforms(runtime: object) -> list[str]:
-    from wenming.runtime import Runtime
-
-    assert isinstance(runtime, Runtime)
+def _platforms(runtime: Runtime) -> list[str]:
     return [p.name for p in runtime.store.platform_list() if not p.name.startswith("_")]
 
 

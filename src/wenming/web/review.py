@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -109,8 +110,6 @@ def case_claim(request: Request, runtime: RuntimeDep, user: ConsoleUser,
 
 
 def _q(text: str) -> str:
-    from urllib.parse import quote
-
     return quote(text[:300])
 
 

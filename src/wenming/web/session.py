@@ -57,8 +57,8 @@ def principal_from(request: Request, runtime: Runtime) -> Principal | None:
     principal = None
     if isinstance(token, str):
         principal = runtime.keys.verify(token)
-    elif isinstance(username, str) and users.fingerprint(runtime.store, username) == data.get("f"):
-        principal = users.principal_of(runtime.store, username)
+    elif isinstance(username, str):
+        principal = users.session_principal(runtime.store, username, data.get("f"))
         request.state.console_username = username
     if principal is None or principal.role not in CONSOLE_ROLES:
         return None
