@@ -1,7 +1,7 @@
-"""Build ``src/wenming/claims/data/background.npz``: the mean fact-check vector per script.
+"""Build ``detectors/claims/data/background.npz``: the mean fact-check vector per script.
 
 The matcher centres a post's cosine with a fact-check by the post's cosine with the
-*typical* fact-check of that script (see :mod:`wenming.claims.dense`). Those typical
+*typical* fact-check of that script (see :mod:`wenming.detectors.claims.dense`). Those typical
 vectors are means over many claims, computed once here from public data and shipped
 (two 384-float vectors; no text): Latin from CLEF-2020's 10,375 verified claims, Han
 from 600 Weibo rumors of ced_weibo_rumor. Run after ``claims_embed.py``:
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import claims_data
 
-from wenming.claims.embed import E5Embedder, embed_factchecks, recipe
+from wenming.detectors.claims.embed import E5Embedder, embed_factchecks, recipe
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "wenming" / "claims" / "data"
 

@@ -2,7 +2,7 @@
 
 Fact-checks in one language and posts restating them in the other, written for this
 project (no third-party text). ``claims_quality.py --fit`` fits the cross-script
-score model on it; the tests use a different fixture (tests/claims/fixtures.py), so
+score model on it; the tests use a different fixture (tests/detectors/claims/fixtures.py), so
 that check stays held out.
 """
 

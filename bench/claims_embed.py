@@ -37,7 +37,7 @@ def jobs() -> dict[str, list[str]]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import claims_data
 
-    from wenming.claims.text import clean_post
+    from wenming.detectors.claims.text import clean_post
 
     out: dict[str, list[str]] = {}
     c = claims_data.clef()

@@ -30,10 +30,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import claims_data
 
-from wenming.claims.embed import E5Embedder, Kind, Vectors, embed_factchecks
-from wenming.claims.matcher import Matcher, ScoreModel, embedding_input, embedding_text
-from wenming.claims.model import FactCheck
-from wenming.claims.text import clean_post
+from wenming.core.factcheck import FactCheck
+from wenming.detectors.claims.embed import E5Embedder, Kind, Vectors, embed_factchecks
+from wenming.detectors.claims.matcher import (
+    Matcher,
+    ScoreModel,
+    embedding_input,
+    embedding_text,
+)
+from wenming.detectors.claims.text import clean_post
 
 CACHE = claims_data.CACHE / "claims"
 
@@ -202,9 +207,9 @@ def _logistic(x: np.ndarray, y: np.ndarray, iters: int = 4000) -> tuple[float, .
 
 
 def cross_language() -> dict[str, float]:
-    from tests.claims.fixtures import FACTCHECKS, POSTS
+    from tests.detectors.claims.fixtures import FACTCHECKS, POSTS
 
-    from wenming.claims.model import factcheck_from_mapping
+    from wenming.core.factcheck import factcheck_from_mapping
 
     fcs = [factcheck_from_mapping(x) for x in FACTCHECKS]
     emb = E5Embedder()

@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import claims_data
 
-from wenming.claims.embed import E5Embedder
-from wenming.claims.matcher import Matcher
-from wenming.claims.model import FactCheck
+from wenming.core.factcheck import FactCheck
+from wenming.detectors.claims.embed import E5Embedder
+from wenming.detectors.claims.matcher import Matcher
 
 SIZE = 100_000
 GATES = (1.0, 1.25, 1.5, 1.75, 2.0)

@@ -23,10 +23,10 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from wenming.classify.data import Labelled
-from wenming.classify.metrics import Report, report
-from wenming.classify.model import Model, Scored, load_model, packaged_models
-from wenming.classify.public import READERS
+from wenming.detectors.classifier.data import Labelled
+from wenming.detectors.classifier.metrics import Report, report
+from wenming.detectors.classifier.model import Model, Scored, load_model, packaged_models
+from wenming.detectors.classifier.public import READERS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,7 +1,7 @@
 """Screening quality of a policy: evasion recall per trick, and labels raised on clean text.
 
 Recall: every term of the policy rewritten with each evasion trick (see
-:mod:`wenming.evasion`) inside carrier sentences. Clean text: the rows that public data
+:mod:`wenming.detectors.redteam`) inside carrier sentences. Clean text: the rows that public data
 sets label as *not* offensive / *not* spam (``../shared/datasets``), where any label the
 term lists raise is a false alarm; for contrast, the label rate on the rows the same
 data sets call offensive/spam. Usage::
@@ -17,8 +17,8 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from wenming.evasion import acting_terms, recall
-from wenming.pipeline import Screener
+from wenming.detectors.redteam import acting_terms, recall
+from wenming.detectors.screener import Screener
 
 
 def _csv(path: Path, delimiter: str = ",") -> Iterator[dict[str, str]]:

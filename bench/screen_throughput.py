@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 from wenming.core.model import Item
-from wenming.detectors.lexicon import LexiconDetector
-from wenming.pipeline import Screener
-from wenming.policyfile import load_policy
+from wenming.detectors.lexicon.detector import LexiconDetector
+from wenming.detectors.screener import Screener
+from wenming.policies.loader import load_policy
 
 WORDS = ("the and you that was for are with his they this have from one had word but not what "
          "all were when your can said there use each which she how their will other about out "

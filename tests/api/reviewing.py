@@ -14,7 +14,7 @@ from tests.api.conftest import MAX_BODY, Keys, auth, make_key
 from tests.databases import Database
 from wenming.api.app import create_app
 from wenming.config import Settings
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 from wenming.runtime import Runtime
 from wenming.service.keys import Role
 

@@ -15,7 +15,7 @@ from tests.api.reviewing import item, report, screen
 from tests.databases import Database
 from wenming.api.app import create_app
 from wenming.config import Settings
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 from wenming.runtime import Runtime
 from wenming.service.keys import Role
 from wenming.store.review import ReviewStore

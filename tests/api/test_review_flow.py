@@ -10,7 +10,7 @@ from tests.api.reviewing import Clock, item, report, screen
 from wenming.runtime import Runtime
 from wenming.service import audit
 from wenming.service.keys import Role
-from wenming.worker import Worker, WorkerConfig
+from wenming.worker.loop import Worker, WorkerConfig
 
 
 def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Runtime) -> None:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import Keys, auth
 from wenming.runtime import Runtime
-from wenming.worker import Worker, WorkerConfig
+from wenming.worker.loop import Worker, WorkerConfig
 
 
 def body(n: int, *, prefix: str = "a", extra: str = "") -> dict[str, Any]:

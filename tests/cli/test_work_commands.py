@@ -118,7 +118,7 @@ def test_sweep_rescreens_stored_items_and_resumes(
     assert runner.invoke(app, ["ingest", str(files["posts"]), "--platform", "acme"], env=env)
     rt = runtime(db)
     try:
-        from wenming.pipeline import Screener
+        from wenming.detectors.screener import Screener
 
         version = Screener.from_policy(files["candidate"]).policy.version
         record, resumed = sweep_service.sweep_start(

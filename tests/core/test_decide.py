@@ -6,7 +6,7 @@ import pytest
 
 from wenming.core.decide import combine, decide
 from wenming.core.model import Signal, Verdict
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 
 
 def _sig(cat: str, score: float, term: str) -> Signal:

@@ -17,7 +17,7 @@ from wenming.core.governance import (
     strictest,
 )
 from wenming.core.policy import PolicyError
-from wenming.policyfile import load_policy, parse_policy
+from wenming.policies.loader import load_policy, parse_policy
 
 BASE = "categories:\n  spam:\n    severity: 2\n    terms: [a]\n    block_at: 0.9\n"
 

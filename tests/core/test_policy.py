@@ -8,7 +8,7 @@ import pytest
 
 from wenming.core.model import Verdict
 from wenming.core.policy import PolicyError
-from wenming.policyfile import load_policy, parse_policy
+from wenming.policies.loader import load_policy, parse_policy
 
 
 def _error(text: str, tmp_path: Path, files: dict[str, bytes] | None = None) -> PolicyError:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from wenming.core.model import Item
 from wenming.core.normalize import normalize
 from wenming.detectors.base import Prepared, Registry
-from wenming.detectors.urls import UrlDetector
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
+from wenming.detectors.urls.detector import UrlDetector
 
 
 def _evidence(screener: Screener, text: str, **kw: object) -> list[dict[str, object]]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from wenming.evasion import TRICKS, corpus, recall
-from wenming.pipeline import Screener
+from wenming.detectors.redteam import TRICKS, corpus, recall
+from wenming.detectors.screener import Screener
 
 TERMS = ["fuck", "bitch", "asshole", "motherfucker", "heroin", "cocaine", "buy followers",
          "kill yourself", "傻逼", "操你妈", "脑残", "冰毒", "海洛因", "出售冰毒", "加微信",

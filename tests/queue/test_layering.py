@@ -14,8 +14,8 @@ FORBIDDEN = (
     "wenming.cli",
     "wenming.web",
     "wenming.runtime",
-    "wenming.worker",
-    "wenming.streams",
+    "wenming.worker.loop",
+    "wenming.runtime.streams",
     "sqlalchemy",
     "fastapi",
 )

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, update
 
 from wenming.core.model import Item
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 from wenming.service import audit, keys, screening
 from wenming.store import tables as t
 from wenming.store.sql import Store

@@ -11,7 +11,7 @@ import pytest
 from tests.databases import Database
 from tests.work import platform, work_settings
 from wenming.core.model import Item
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 from wenming.queue.base import Message
 from wenming.runtime import Runtime
 from wenming.service.backtest import backtest

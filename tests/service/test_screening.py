@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from wenming.core.model import Item
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 from wenming.service import audit, keys, screening
 from wenming.service.errors import ForbiddenError, InvalidError
 from wenming.service.recorder import Recorder, Recording

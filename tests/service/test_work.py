@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.databases import Database
 from tests.queues import redis_prefix as redis_prefix
 from tests.work import POISON, PoisonScreener, items, platform, work_settings
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 from wenming.queue.base import Message
 from wenming.runtime import Runtime
 from wenming.service import audit, ingest
@@ -22,7 +22,7 @@ from wenming.store import worktables as w
 from wenming.store.records import DecisionRecord, PlatformRecord
 from wenming.store.sql import Tx
 from wenming.store.work import WorkStore
-from wenming.worker import Worker, WorkerConfig
+from wenming.worker.loop import Worker, WorkerConfig
 
 
 @pytest.fixture

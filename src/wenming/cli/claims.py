@@ -18,13 +18,19 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from wenming.claims.embed import E5Embedder
-from wenming.claims.formats import FORMATS, Format, detect_format, read_factchecks, write_factchecks
-from wenming.claims.matcher import DenseMode
-from wenming.claims.model import FactCheckError
-from wenming.claims.registry import DEFAULT_DIR, FactCheckDir
 from wenming.cli import app
-from wenming.itemfile import BadLine, read_items
+from wenming.cli.itemfile import BadLine, read_items
+from wenming.core.factcheck import FactCheckError
+from wenming.detectors.claims.embed import E5Embedder
+from wenming.detectors.claims.formats import (
+    FORMATS,
+    Format,
+    detect_format,
+    read_factchecks,
+    write_factchecks,
+)
+from wenming.detectors.claims.matcher import DenseMode
+from wenming.detectors.claims.registry import DEFAULT_DIR, FactCheckDir
 
 err = Console(stderr=True)
 claims_app = typer.Typer(

@@ -4,7 +4,7 @@
 model card) to ``models/NAME``; ``eval`` prints accuracy, macro-F1, per-class figures,
 AUC and the confusion matrix of a model on labelled data; ``classify`` writes one
 ``{"id", "score", "label"}`` line per input item. Models are found by name on the
-search path of :mod:`wenming.classify.model` (the shipped defaults included).
+search path of :mod:`wenming.detectors.classifier.model` (the shipped defaults included).
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from wenming.classify.data import DataError, read_labelled, records
-from wenming.classify.features import FeatureSpec
-from wenming.classify.metrics import Report, report
-from wenming.classify.model import Model, ModelError, load_model
-from wenming.classify.train import TrainOptions, train
 from wenming.cli import app
+from wenming.detectors.classifier.data import DataError, read_labelled, records
+from wenming.detectors.classifier.features import FeatureSpec
+from wenming.detectors.classifier.metrics import Report, report
+from wenming.detectors.classifier.model import Model, ModelError, load_model
+from wenming.detectors.classifier.train import TrainOptions, train
 
 err = Console(stderr=True)
 BATCH = 512

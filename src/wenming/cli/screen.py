@@ -21,10 +21,10 @@ from rich.table import Table
 from rich.text import Text
 
 from wenming.cli import app
+from wenming.cli.itemfile import BadLine, read_items, write_decision
 from wenming.core.model import Decision, Item
 from wenming.core.policy import PolicyError
-from wenming.itemfile import BadLine, read_items, write_decision
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 from wenming.policies import default_examples_path
 
 BATCH = 256
@@ -214,7 +214,7 @@ def policy_redteam(
 
     Each term is written with full-width letters, invisible characters, separators, look-alike letters, leetspeak, traditional characters, pinyin and homophones, inside short carrier sentences; the table shows how many rewrites the policy still catches.
     """  # noqa: E501
-    from wenming.evasion import acting_terms, recall
+    from wenming.detectors.redteam import acting_terms, recall
 
     screener = _load(file)
     terms, literal = acting_terms(screener.policy, limit=limit)

@@ -22,7 +22,7 @@ from wenming.policies import default_examples_path, default_factchecks_path
 from wenming.runtime import Runtime
 from wenming.service import demo as demo_service
 from wenming.service.screening import policy_activate
-from wenming.worker import embedded
+from wenming.worker.loop import embedded
 
 
 @app.command()

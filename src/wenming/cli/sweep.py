@@ -21,11 +21,11 @@ from wenming.cli import app
 from wenming.cli._service import err, runtime, settings
 from wenming.cli.worker import stopping_on_signals
 from wenming.core.policy import PolicyError
-from wenming.pipeline import Screener
+from wenming.detectors.screener import Screener
 from wenming.runtime import Runtime
 from wenming.service import backtest as backtest_service
 from wenming.service import sweep as sweep_service
-from wenming.worker import Worker, WorkerConfig, default_name
+from wenming.worker.loop import Worker, WorkerConfig, default_name
 
 NewPolicy = Annotated[Path, typer.Option("--policy", "-p", help="The new policy file.")]
 Since = Annotated[

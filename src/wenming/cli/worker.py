@@ -31,12 +31,12 @@ from rich.progress import (
 
 from wenming.cli import app
 from wenming.cli._service import err, runtime, settings
+from wenming.cli.itemfile import BadLine, read_items
 from wenming.core.model import Item
-from wenming.itemfile import BadLine, read_items
 from wenming.queue.base import QueueError, QueueFullError
 from wenming.runtime import Runtime
 from wenming.service import ingest as ingest_service
-from wenming.worker import Worker, WorkerConfig, default_name
+from wenming.worker.loop import Worker, WorkerConfig, default_name
 
 PolicyOpt = Annotated[
     Path | None, typer.Option("--policy", "-p", help="Policy file [default: WENMING_POLICY].")

@@ -4,7 +4,7 @@ A policy is data (DESIGN.md, "Policy is data"): the engine knows no category by 
 This module holds the validated, immutable form and the validation itself, which works
 on plain decoded data plus a line lookup so that every error can name the file and
 line it comes from. Reading YAML and term files is the loader's job
-(:mod:`wenming.policyfile`); start there if you want to load a policy from disk.
+(:mod:`wenming.policies.loader`); start there if you want to load a policy from disk.
 """
 
 from __future__ import annotations

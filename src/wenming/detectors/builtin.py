@@ -6,8 +6,12 @@ A third-party package adds a detector by declaring an entry point in the
 
 from __future__ import annotations
 
-from wenming.detectors import claims, classifier, lexicon, rules, urls
 from wenming.detectors.base import Register
+from wenming.detectors.claims import detector as claims
+from wenming.detectors.classifier import detector as classifier
+from wenming.detectors.lexicon import detector as lexicon
+from wenming.detectors.rules import detector as rules
+from wenming.detectors.urls import detector as urls
 
 
 def register(register: Register) -> None:

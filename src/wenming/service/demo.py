@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from wenming.cli.itemfile import read_items
 from wenming.core.model import Item
-from wenming.itemfile import read_items
 from wenming.service import keys, screening
 from wenming.service.recorder import DecisionHook
 from wenming.service.screening import ScreenerLike
@@ -76,8 +76,8 @@ def seed_factchecks(store: Store, path: Path | None) -> int:
     """Publish the bundled demo fact-checks (JSONL) into the registry; returns how many."""
     if path is None or not path.is_file():
         return 0
-    from wenming.claims.embed import E5Embedder
-    from wenming.claims.formats import read_factchecks
+    from wenming.detectors.claims.embed import E5Embedder
+    from wenming.detectors.claims.formats import read_factchecks
     from wenming.service import factcheck
 
     records = read_factchecks(path.read_bytes(), fmt="jsonl", source=str(path))

@@ -3,7 +3,7 @@
 Writes need a ``factchecker`` (or ``admin``) key; each is one transaction holding the
 new current row, its version row and an audit entry. A fact-check's embedding is
 computed when its text changes and stored with it, so the registry is embedded once.
-:class:`FactCheckIndex` keeps a :class:`~wenming.claims.matcher.Matcher` over the
+:class:`FactCheckIndex` keeps a :class:`~wenming.detectors.claims.matcher.Matcher` over the
 stored registry for search ("in any language") and rebuilds it when the registry
 changes. :func:`snapshot` writes the registry to a directory in the format the
 screening detector reads, which is how the database reaches screening workers.
@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from wenming.claims.embed import Embedder, embed_factchecks, recipe
-from wenming.claims.matcher import Matcher, embedding_text
-from wenming.claims.model import FactCheck, FactCheckError, factcheck_from_mapping
-from wenming.claims.registry import FactCheckDir, text_hash
+from wenming.core.factcheck import FactCheck, FactCheckError, factcheck_from_mapping
+from wenming.detectors.claims.embed import Embedder, embed_factchecks, recipe
+from wenming.detectors.claims.matcher import Matcher, embedding_text
+from wenming.detectors.claims.registry import FactCheckDir, text_hash
 from wenming.service import audit
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Principal, Role

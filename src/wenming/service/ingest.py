@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 import orjson
 
 from wenming.core.model import Item
-from wenming.metrics import Metrics
 from wenming.queue.base import DeadLetter, QueueFullError, WorkQueue
+from wenming.queue.metrics import Metrics
 from wenming.service.errors import ForbiddenError, InvalidError
 from wenming.service.keys import Permission, Principal
 from wenming.service.work import item_body, item_body_from_payload, item_fields

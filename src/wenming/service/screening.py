@@ -41,7 +41,7 @@ class PolicyLike(Protocol):
 
 
 class ScreenerLike(Protocol):
-    """What the service needs of :class:`wenming.pipeline.Screener`."""
+    """What the service needs of :class:`wenming.detectors.screener.Screener`."""
 
     @property
     def policy(self) -> PolicyLike: ...

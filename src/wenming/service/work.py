@@ -30,8 +30,8 @@ from typing import Any, Protocol
 import orjson
 
 from wenming.core.model import Decision, Item
-from wenming.metrics import Metrics
 from wenming.queue.base import Message, stream_id_ms
+from wenming.queue.metrics import Metrics
 from wenming.service import audit
 from wenming.service.screening import ScreenerLike, statement_of_reasons, text_hash
 from wenming.store.records import DecisionRecord, ItemRecord, NewDecision, NewItem, PlatformRecord

@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
-from wenming.claims.model import FactCheck, factcheck_from_mapping
+from wenming.core.factcheck import FactCheck, factcheck_from_mapping
 from wenming.store.tables import Document, Timestamp, decisions, metadata
 
 factchecks = Table(

@@ -92,7 +92,7 @@ def _out(view: FactCheckView) -> FactCheckOut:
 async def get_index(request: Request) -> FactCheckIndex:
     index = getattr(request.app.state, "factcheck_index", None)
     if index is None:
-        from wenming.claims.embed import E5Embedder
+        from wenming.detectors.claims.embed import E5Embedder
 
         index = request.app.state.factcheck_index = FactCheckIndex(E5Embedder())
     return cast(FactCheckIndex, index)

@@ -38,8 +38,8 @@ from wenming.api.work_schemas import (
     Sweeps,
 )
 from wenming.core.policy import PolicyError
-from wenming.metrics import CONTENT_TYPE
 from wenming.queue.base import DeadLetter, QueueError, QueueFullError
+from wenming.queue.metrics import CONTENT_TYPE
 from wenming.service import backtest as backtest_service
 from wenming.service import ingest, screening
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
@@ -198,8 +198,8 @@ def backtests_run(body: BacktestRequest, key: CurrentKey, runtime: RuntimeDep) -
 
 
 def _candidate(text: str) -> Any:
-    from wenming.pipeline import Screener
-    from wenming.policyfile import parse_policy
+    from wenming.detectors.screener import Screener
+    from wenming.policies.loader import parse_policy
 
     try:
         raw = yaml.safe_load(text)

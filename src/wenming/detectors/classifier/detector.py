@@ -1,0 +1,118 @@
+"""The classifier detector: trained models score whole items for the categories that name them.
+
+A policy category names models (``models: [{name: zh-offensive, weight: 0.8, langs:
+[zh]}]``); this detector loads each named model once (by name, from the model search
+path of :mod:`wenming.detectors.classifier.model`), scores a batch in one vectorized call per model,
+and emits one whole-item signal per item and category: the calibrated probability of
+harm times the reference's weight, with the model's name and version as evidence.
+Items whose ``lang`` is set and not among a reference's ``langs`` are skipped for it.
+
+Models score the normalizer's canonical view (width, case, homoglyphs and traditional
+characters folded), so the evasions the normalizer undoes do not reach the model.
+
+A model with a second stage (``zh-offensive``, ``en-offensive``) embeds the few items
+its fast stage is unsure of and re-scores them (:class:`~.model.Cascade`);
+the evidence then says ``"stage": "cascade"``. The second stage is off unless
+``WENMING_CASCADE=on`` (read at each batch) or ``cascade=True`` when the detector is
+built in code, because embeddings cost far more than the screening path's budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wenming.core.model import Signal
+from wenming.core.normalize import has_han
+from wenming.core.policy import ModelRef, Policy
+from wenming.detectors.base import Detector, Prepared
+from wenming.detectors.classifier.model import Model, load_model
+
+NAME = "classifier"
+VERSION = "1"
+
+_EXAMPLES = {
+    "zh-offensive": "你们这些黑鬼都是垃圾，滚出中国",
+    "en-offensive": "shut up you stupid fucking idiot",
+    "en-spam": "WINNER!! You have won a £1000 prize. Call 09061701461 now to claim, T&C apply",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Use:
+    category: str
+    ref: ModelRef
+    floor: float  # weaker scores are noise, not evidence: half the category's lowest threshold
+
+    def accepts(self, lang: str) -> bool:
+        return not self.ref.langs or lang in self.ref.langs
+
+
+def _lang(p: Prepared) -> str:
+    """The item's language, or a guess from its script when the platform did not say."""
+    if p.item.lang:
+        return p.item.lang.split("-")[0].lower()
+    return "zh" if has_han(p.norm.compact) else "en"
+
+
+class ClassifierDetector:
+    """Scores items with the trained models the policy's categories name."""
+
+    name = NAME
+    version = VERSION
+
+    def __init__(
+        self,
+        models: dict[str, Model],
+        uses: dict[str, list[_Use]],
+        *,
+        cascade: bool | None = None,
+    ) -> None:
+        self.models = models
+        self.uses = uses
+        self.cascade = cascade  # None: follow WENMING_CASCADE (off unless "on")
+
+    def examples(self) -> list[str]:
+        return [_EXAMPLES[n] for n in self.models if n in _EXAMPLES]
+
+    def detect(self, batch: Sequence[Prepared]) -> list[list[Signal]]:
+        out: list[list[Signal]] = [[] for _ in batch]
+        for name, model in self.models.items():
+            uses = self.uses[name]
+            langs = [_lang(p) for p in batch]
+            wanted = [i for i, lang in enumerate(langs) if any(u.accepts(lang) for u in uses)]
+            if not wanted:
+                continue
+            scored = model.run([batch[i].norm.canonical for i in wanted], cascade=self.cascade)
+            detail = {"model": name, "model_version": model.version}
+            stages = scored.embedded.tolist()
+            for i, score, second in zip(wanted, scored.harm.tolist(), stages, strict=True):
+                for use in uses:
+                    if use.accepts(langs[i]) and score * use.ref.weight >= use.floor:
+                        out[i].append(
+                            Signal(
+                                category=use.category,
+                                score=score * use.ref.weight,
+                                detector=NAME,
+                                detail={**detail, "stage": "cascade" if second else "fast"},
+                            )
+                        )
+        return out
+
+
+def build(policy: Policy, *, cascade: bool | None = None) -> Detector | None:
+    """The classifier detector for ``policy``, or ``None`` when no category names a model.
+
+    ``cascade=False`` keeps every model on its fast stage; ``None`` follows
+    ``WENMING_CASCADE``.
+    """
+    uses: dict[str, list[_Use]] = {}
+    for category in policy.categories.values():
+        for ref in category.models:
+            uses.setdefault(ref.name, []).append(
+                _Use(category.id, ref, category.lowest_threshold / 2)
+            )
+    if not uses:
+        return None
+    models = {name: load_model(name) for name in uses}
+    return ClassifierDetector(models, uses, cascade=cascade)

@@ -1,0 +1,1 @@
+"""The lexicon detector: see :mod:`wenming.detectors.lexicon.detector`."""

@@ -1,0 +1,1 @@
+"""The rules detector: see :mod:`wenming.detectors.rules.detector`."""

@@ -1,0 +1,1 @@
+"""The urls detector: see :mod:`wenming.detectors.urls.detector`."""
