@@ -8,6 +8,7 @@ import pytest
 
 from wenming.core.model import Verdict
 from wenming.core.policy import PolicyError
+from wenming.detectors.lexicon import config as lexicon_config
 from wenming.policies.loader import load_policy, parse_policy
 
 
@@ -26,7 +27,8 @@ def test_the_minimum_shape_from_the_design_loads(tmp_path: Path) -> None:
     p = parse_policy("categories:\n  spam:\n    terms: [buy now]\n    terms_file: t.txt\n"
                      "    review_at: 0.5\n    block_at: 0.9\n", base_dir=tmp_path)
     spam = p.categories["spam"]
-    assert [t.text for t in spam.terms] == ["buy now", "bad phrase"]
+    assert [t.text for t in lexicon_config.of(p.part("lexicon")).categories["spam"].terms] == [
+        "buy now", "bad phrase"]
     assert spam.thresholds == {Verdict.REVIEW: 0.5, Verdict.BLOCK: 0.9}
     assert p.version.startswith("policy@")
 

@@ -24,6 +24,7 @@ from wenming.cli import app
 from wenming.cli.itemfile import BadLine, read_items, write_decision
 from wenming.core.model import Decision, Item
 from wenming.core.policy import PolicyError
+from wenming.detectors.base import Registry
 from wenming.detectors.screener import Screener
 from wenming.policies import default_examples_path
 
@@ -196,10 +197,13 @@ def policy_check(
     table = Table(title=f"{p.source}: version {p.version}", show_edge=False)
     for col in ("category", "title", "severity", "terms", "rules", "domains", "thresholds"):
         table.add_column(col)
+    registry = Registry.from_entry_points()
     for c in p.categories.values():
         th = " ".join(f"{a.value}≥{t:g}" for a, t in c.thresholds.items())
+        found = registry.summary(p, c.id)
         table.add_row(c.id, f"{c.title.get('zh', '')} / {c.title.get('en', '')}", str(c.severity),
-                      str(len(c.terms)), str(len(c.rules)), str(len(c.domains)), th)
+                      str(found.get("terms", 0)), str(found.get("rules", 0)),
+                      str(found.get("domains", 0)), th)
     Console().print(table)
 
 

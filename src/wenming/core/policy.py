@@ -14,14 +14,12 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from wenming.core import governance
 from wenming.core.governance import AGE_RATINGS as AGE_RATINGS
 from wenming.core.governance import Ladder, Queue, ReasonTemplate
 from wenming.core.model import ACTIONS, Verdict
-
-VIEWS = ("canonical", "original")
 
 
 class PolicyError(ValueError):
@@ -36,68 +34,20 @@ class PolicyError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Term:
-    """A listed phrase; ``weight`` is the score one match gives its category."""
-
-    text: str
-    weight: float = 1.0
-    phonetic: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A regular expression that signals its category wherever it matches."""
-
-    id: str
-    pattern: str
-    weight: float = 1.0
-    view: str = "canonical"
-
-
-@dataclass(frozen=True, slots=True)
-class Near:
-    """A combination rule: every listed term occurs, all within ``within`` characters."""
-
-    id: str
-    terms: tuple[str, ...]
-    within: int
-    weight: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class DomainEntry:
-    """A listed registrable domain or host; subdomains match too."""
-
-    domain: str
-    weight: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class ModelRef:
-    """A trained classifier whose calibrated score feeds the category's score."""
-
-    name: str
-    weight: float = 1.0
-    langs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class Category:
-    """One harm the policy names, what finds it and what happens at which score."""
+    """One harm the policy names and what happens at which score.
+
+    What *finds* the harm (terms, rules, domains, models…) is not here: each detector
+    plugin reads its own keys of the category and keeps its parsed part in
+    :attr:`Policy.parts`.
+    """
 
     id: str
     title: Mapping[str, str]
     description: Mapping[str, str]
     severity: int
     age_rating: str
-    terms: tuple[Term, ...]
-    allow: tuple[str, ...]
-    rules: tuple[Rule, ...]
-    domains: tuple[DomainEntry, ...]
-    near: tuple[Near, ...]
-    models: tuple[ModelRef, ...]
     thresholds: Mapping[Verdict, float]
-    phonetic: bool = True
 
     def action_for(self, score: float) -> Verdict:
         """The strongest action whose threshold ``score`` reaches (``allow`` if none)."""
@@ -113,34 +63,26 @@ class Category:
 
 
 @dataclass(frozen=True, slots=True)
-class FactCheckPolicy:
-    """How posts restating fact-checked claims are signalled (the ``factchecks:`` block).
+class Policy:
+    """A validated policy; ``version`` is a content hash every decision records.
 
-    A match scoring ``suggest_at`` or more is shown to humans; from ``act_at`` (the
-    category's lowest threshold, so the policy acts exactly there) it is acted on.
-    Only fact-checks whose verdict is in ``verdicts`` give signals; ``registry`` is the
-    registry directory, relative to the policy file (default: the configured one).
+    The hash covers the parsed policy and the name and version of every detector
+    plugin that read it, so a new detector version gives decisions a new version too.
     """
 
-    category: str
-    suggest_at: float = 0.80
-    act_at: float = 0.90
-    registry: str | None = None
-    verdicts: tuple[str, ...] = ("false", "misleading")
+    def part(self, name: str) -> object | None:
+        """The parsed part of detector ``name``, or ``None`` when the policy does not use it."""
+        return self.parts.get(name)
 
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """A validated policy; ``version`` is a content hash every decision records."""
 
     name: str
     categories: Mapping[str, Category]
-    allow: tuple[str, ...] = ()
-    shortener_category: str | None = None
-    shortener_weight: float = 0.0
     source: str = "<policy>"
     version: str = field(default="")
-    factchecks: FactCheckPolicy | None = None
+    #: Each detector plugin's parsed part of the policy, by detector name (only the
+    #: detectors whose keys the policy uses), and the version of every plugin that read it.
+    parts: Mapping[str, object] = field(default_factory=dict)
+    part_versions: Mapping[str, str] = field(default_factory=dict)
     # The human side (wenming.core.governance): review queues in routing order, ladders
     # by subject kind then ladder id ("default" or a category), reason templates by id.
     queues: tuple[Queue, ...] = governance.DEFAULT_QUEUES
@@ -154,55 +96,96 @@ class Policy:
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
 TermsReader = Callable[[str, tuple[str | int, ...]], list[tuple[str, int]]]
+KeyPath = tuple[str | int, ...]
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_CATEGORY_KEYS = {
-    "title", "description", "severity", "age_rating", "terms", "terms_file", "allow",
-    "allow_file", "rules", "domains", "domains_file", "near", "model", "models",
-    "phonetic", "label_at", "limit_at", "review_at", "block_at",
-}  # fmt: skip
-_TOP_KEYS = {"name", "description", "version", "categories", "allow", "allow_file",
-             "url_shorteners", "languages", "queues", "ladders", "reason_templates",
-             "factchecks"}  # fmt: skip
-_FACTCHECK_KEYS = {"category", "suggest_at", "act_at", "registry", "verdicts"}
-FACTCHECK_VERDICTS = ("false", "misleading", "partly_false", "unproven", "true")
+# The keys the core itself reads; every other key belongs to a detector plugin.
+CORE_CATEGORY_KEYS = frozenset({
+    "title", "description", "severity", "age_rating",
+    "label_at", "limit_at", "review_at", "block_at",
+})  # fmt: skip
+CORE_TOP_KEYS = frozenset({"name", "description", "version", "categories", "languages",
+                           "queues", "ladders", "reason_templates"})  # fmt: skip
+
+
+class PolicyPart(Protocol):
+    """The part of a policy one detector plugin owns: which keys it reads and how.
+
+    ``parse`` reads the plugin's keys through a :class:`PolicyReader` (whose errors name
+    the file and line) once the core has validated the categories, and returns the
+    plugin's parsed configuration — or ``None`` when the policy does not use the plugin.
+    Keys no plugin claims stay errors.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def category_keys(self) -> frozenset[str]: ...
+
+    @property
+    def top_keys(self) -> frozenset[str]: ...
+
+    @property
+    def parse(self) -> Callable[[PolicyReader, Mapping[str, Category]], object | None]:
+        """Reads this plugin's keys; returns its parsed part, or ``None`` if unused."""
+        ...
 
 
 def build_policy(
-    raw: object, *, source: str, line_of: LineOf, read_lines: TermsReader
+    raw: object,
+    *,
+    source: str,
+    line_of: LineOf,
+    read_lines: TermsReader,
+    parts: Sequence[PolicyPart] = (),
 ) -> Policy:
     """Validate decoded policy data and build a :class:`Policy`.
 
     ``line_of(path)`` gives the line of a key path in the source file;
     ``read_lines(relpath, key_path)`` returns ``(line text, line number)`` pairs of a
-    referenced list file (the loader does the I/O, so this stays pure).
+    referenced list file (the loader does the I/O, so this stays pure); ``parts`` are
+    the detector plugins that read their own keys.
     """
-    v = _Validator(source, line_of, read_lines)
-    return v.policy(raw)
+    return PolicyReader(source, line_of, read_lines).policy(raw, parts)
 
 
-class _Validator:
+class PolicyReader:
+    """Typed reads of decoded policy data whose errors name the file and line.
+
+    Detector plugins receive one in :meth:`PolicyPart.parse`: :attr:`top` is the
+    top-level mapping and :meth:`category_raw` a category's raw mapping.
+    """
+
     def __init__(self, source: str, line_of: LineOf, read_lines: TermsReader) -> None:
         self.source = source
         self.line_of = line_of
         self.read_lines = read_lines
+        self.top: Mapping[str, Any] = {}
+        self._categories: Mapping[str, Mapping[str, Any]] = {}
 
-    def fail(self, path: tuple[str | int, ...], message: str) -> PolicyError:
+    def category_raw(self, cid: str) -> Mapping[str, Any]:
+        return self._categories[cid]
+
+    def fail(self, path: KeyPath, message: str) -> PolicyError:
         return PolicyError(self.source, self.line_of(path), message)
 
-    def mapping(self, value: object, path: tuple[str | int, ...]) -> Mapping[str, Any]:
+    def mapping(self, value: object, path: KeyPath) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
             raise self.fail(path, f"{_dotted(path)} must be a mapping, got {_kind(value)}")
         return value
 
-    def number(self, value: object, path: tuple[str | int, ...], lo: float, hi: float) -> float:
+    def number(self, value: object, path: KeyPath, lo: float, hi: float) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(path, f"{_dotted(path)} must be a number, got {_kind(value)}")
         if not lo <= float(value) <= hi:
             raise self.fail(path, f"{_dotted(path)} must be between {lo} and {hi}, got {value}")
         return float(value)
 
-    def string(self, value: object, path: tuple[str | int, ...]) -> str:
+    def string(self, value: object, path: KeyPath) -> str:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(path, f"{_dotted(path)} must be a string, got {_kind(value)}")
         text = str(value).strip()
@@ -210,86 +193,52 @@ class _Validator:
             raise self.fail(path, f"{_dotted(path)} must not be empty")
         return text
 
-    def policy(self, raw: object) -> Policy:
+    def flag(self, value: object, path: KeyPath) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(path, f"{path[-1]} must be true or false")
+        return value
+
+    def policy(self, raw: object, parts: Sequence[PolicyPart]) -> Policy:
         top = self.mapping(raw, ())
+        self.top = top
+        top_keys = set(CORE_TOP_KEYS).union(*(p.top_keys for p in parts))
         for key in top:
-            if key not in _TOP_KEYS:
+            if key not in top_keys:
                 raise self.fail((key,), f"unknown top-level key {key!r}; expected one of "
-                                        f"{', '.join(sorted(_TOP_KEYS))}")
+                                        f"{', '.join(sorted(top_keys))}")
         cats_raw = self.mapping(top.get("categories"), ("categories",))
         if not cats_raw:
             raise self.fail(("categories",), "a policy needs at least one category")
+        category_keys = set(CORE_CATEGORY_KEYS).union(*(p.category_keys for p in parts))
         categories = {}
+        raws: dict[str, Mapping[str, Any]] = {}
         for cid, craw in cats_raw.items():
-            path: tuple[str | int, ...] = ("categories", cid)
+            path: KeyPath = ("categories", cid)
             if not isinstance(cid, str) or not _ID_RE.match(cid):
                 raise self.fail(path, f"category id {cid!r} must be lower-case letters, "
                                       "digits and underscores, starting with a letter")
-            categories[cid] = self.category(cid, craw, path)
-        allow = tuple(self.phrases(top, (), "allow", "allow_file"))
-        short_cat, short_weight = None, 0.0
-        if "url_shorteners" in top:
-            sraw = self.mapping(top["url_shorteners"], ("url_shorteners",))
-            short_cat = self.string(sraw.get("category"), ("url_shorteners", "category"))
-            if short_cat not in categories:
-                raise self.fail(("url_shorteners", "category"),
-                                f"url_shorteners.category names unknown category {short_cat!r}")
-            short_weight = self.number(sraw.get("weight", 0.3), ("url_shorteners", "weight"),
-                                       0.0, 1.0)
+            raws[cid] = self.mapping(craw, path)
+            categories[cid] = self.category(cid, raws[cid], path, category_keys)
+        self._categories = raws
+        parsed: dict[str, object] = {}
+        for part in parts:
+            config = part.parse(self, categories)
+            if config is not None:
+                parsed[part.name] = config
         name = str(top.get("name") or "policy")
-        policy = Policy(name=name, categories=categories, allow=allow,
-                        shortener_category=short_cat, shortener_weight=short_weight,
-                        source=self.source,
+        policy = Policy(name=name, categories=categories, source=self.source,
+                        parts=parsed, part_versions={p.name: p.version for p in parts},
                         queues=governance.parse_queues(self, top.get("queues"), categories),
                         ladders=governance.parse_ladders(self, top.get("ladders"), categories),
                         reason_templates=governance.parse_templates(
-                            self, top.get("reason_templates"), categories),
-                        factchecks=self.factchecks(top["factchecks"], categories)
-                        if "factchecks" in top else None)
+                            self, top.get("reason_templates"), categories))
         return _with_version(policy)
 
-    def factchecks(self, raw: object, categories: Mapping[str, Category]) -> FactCheckPolicy:
-        path: tuple[str | int, ...] = ("factchecks",)
-        m = self.mapping(raw, path)
-        for key in m:
-            if key not in _FACTCHECK_KEYS:
-                raise self.fail((*path, key), f"unknown key {key!r} in factchecks; expected "
-                                              f"one of {', '.join(sorted(_FACTCHECK_KEYS))}")
-        cid = self.string(m.get("category"), (*path, "category"))
-        if cid not in categories:
-            raise self.fail((*path, "category"),
-                            f"factchecks.category names unknown category {cid!r}")
-        lowest = categories[cid].lowest_threshold
-        act = self.number(m.get("act_at", lowest), (*path, "act_at"), 0.0, 1.0)
-        if act != lowest:
-            raise self.fail((*path, "act_at"),
-                            f"factchecks.act_at ({act:g}) must equal the lowest threshold of "
-                            f"category {cid!r} ({lowest:g}): the category's thresholds act on "
-                            "the match score (or leave act_at out)")
-        suggest = self.number(m.get("suggest_at", min(0.80, act)), (*path, "suggest_at"),
-                              0.0, 1.0)
-        if suggest > act:
-            raise self.fail((*path, "suggest_at"), f"factchecks.suggest_at ({suggest:g}) must "
-                                                   f"not be above act_at ({act:g})")
-        registry = self.string(m["registry"], (*path, "registry")) if "registry" in m else None
-        # YAML reads a bare `false`/`true` as a boolean; here it can only mean the verdict.
-        raw_verdicts = self.seq(m.get("verdicts", ["false", "misleading"]), (*path, "verdicts"))
-        verdicts = tuple(
-            str(v).lower() if isinstance(v, bool) else self.string(v, (*path, "verdicts", i))
-            for i, v in enumerate(raw_verdicts))
-        verdicts = tuple(v.lower() for v in verdicts)
-        for i, v in enumerate(verdicts):
-            if v not in FACTCHECK_VERDICTS:
-                raise self.fail((*path, "verdicts", i), f"verdict {v!r} must be one of "
-                                                        f"{', '.join(FACTCHECK_VERDICTS)}")
-        return FactCheckPolicy(category=cid, suggest_at=suggest, act_at=act, registry=registry,
-                               verdicts=verdicts)
-
-    def category(self, cid: str, raw: object, path: tuple[str | int, ...]) -> Category:
-        c = self.mapping(raw, path)
+    def category(self, cid: str, c: Mapping[str, Any], path: KeyPath,
+                 allowed: set[str]) -> Category:
         for key in c:
-            if key not in _CATEGORY_KEYS:
-                expected = ", ".join(sorted(_CATEGORY_KEYS))
+            if key not in allowed:
+                expected = ", ".join(sorted(allowed))
                 raise self.fail((*path, key), f"unknown key {key!r} in category {cid!r}; "
                                               f"expected one of {expected}")
         thresholds: dict[Verdict, float] = {}
@@ -305,9 +254,6 @@ class _Validator:
         if rating not in AGE_RATINGS:
             raise self.fail((*path, "age_rating"),
                             f"age_rating must be one of {', '.join(AGE_RATINGS)}, got {rating!r}")
-        phonetic = c.get("phonetic", True)
-        if not isinstance(phonetic, bool):
-            raise self.fail((*path, "phonetic"), "phonetic must be true or false")
         return Category(
             id=cid,
             title=self.texts(c.get("title", cid), (*path, "title")),
@@ -315,17 +261,10 @@ class _Validator:
                                    allow_empty=True),
             severity=severity,
             age_rating=rating,
-            terms=tuple(self.terms(c, path, phonetic)),
-            allow=tuple(self.phrases(c, path, "allow", "allow_file")),
-            rules=tuple(self.rules(c.get("rules", []), (*path, "rules"))),
-            domains=tuple(self.domains(c, path)),
-            near=tuple(self.near(c.get("near", []), (*path, "near"))),
-            models=tuple(self.models(c, path)),
             thresholds=thresholds,
-            phonetic=phonetic,
         )
 
-    def texts(self, raw: object, path: tuple[str | int, ...], *,
+    def texts(self, raw: object, path: KeyPath, *,
               allow_empty: bool = False) -> Mapping[str, str]:
         if isinstance(raw, str):
             return {"en": raw, "zh": raw}
@@ -335,16 +274,17 @@ class _Validator:
             raise self.fail(path, f"{_dotted(path)} needs at least one language")
         return out
 
-    def seq(self, raw: object, path: tuple[str | int, ...]) -> Sequence[Any]:
+    def seq(self, raw: object, path: KeyPath) -> Sequence[Any]:
         if raw is None:
             return []
         if isinstance(raw, str) or not isinstance(raw, Sequence):
             raise self.fail(path, f"{_dotted(path)} must be a list, got {_kind(raw)}")
         return raw
 
-    def file_lines(self, c: Mapping[str, Any], path: tuple[str | int, ...],
-                   key: str) -> list[tuple[str, int | None, tuple[str | int, ...]]]:
-        out: list[tuple[str, int | None, tuple[str | int, ...]]] = []
+    def file_lines(self, c: Mapping[str, Any], path: KeyPath,
+                   key: str) -> list[tuple[str, int | None, KeyPath]]:
+        """Non-comment lines of the list files named by ``c[key]`` (one name or a list)."""
+        out: list[tuple[str, int | None, KeyPath]] = []
         if key not in c:
             return out
         names = c[key]
@@ -358,115 +298,20 @@ class _Validator:
                     out.append((line, lineno, kpath))
         return out
 
-    def phrases(self, c: Mapping[str, Any], path: tuple[str | int, ...], key: str,
+    def phrases(self, c: Mapping[str, Any], path: KeyPath, key: str,
                 file_key: str) -> list[str]:
+        """The strings listed under ``key`` plus the lines of the files under ``file_key``."""
         out = [self.string(t, (*path, key, i)) for i, t in
                enumerate(self.seq(c.get(key), (*path, key)))]
         out += [line for line, _, _ in self.file_lines(c, path, file_key)]
         return out
 
-    def terms(self, c: Mapping[str, Any], path: tuple[str | int, ...],
-              phonetic: bool) -> list[Term]:
-        out: list[Term] = []
-        for i, t in enumerate(self.seq(c.get("terms"), (*path, "terms"))):
-            tpath = (*path, "terms", i)
-            if isinstance(t, Mapping):
-                unknown = set(t) - {"term", "weight", "phonetic"}
-                if unknown:
-                    raise self.fail(tpath, f"unknown key(s) {sorted(unknown)} in a term; "
-                                           "expected term, weight, phonetic")
-                ph = t.get("phonetic", phonetic)
-                if not isinstance(ph, bool):
-                    raise self.fail((*tpath, "phonetic"), "phonetic must be true or false")
-                out.append(Term(self.string(t.get("term"), (*tpath, "term")),
-                                self.number(t.get("weight", 1.0), (*tpath, "weight"), 0.0, 1.0),
-                                ph))
-            else:
-                out.append(Term(self.string(t, tpath), 1.0, phonetic))
-        for line, lineno, kpath in self.file_lines(c, path, "terms_file"):
-            text, weight = line, 1.0
-            if "\t" in line:
-                text, _, w = line.rpartition("\t")
-                try:
-                    weight = float(w)
-                except ValueError:
-                    raise PolicyError(self._file_of(c, kpath), lineno,
-                                      f"weight {w!r} after the tab is not a number") from None
-                if not 0.0 <= weight <= 1.0:
-                    raise PolicyError(self._file_of(c, kpath), lineno,
-                                      f"weight {weight} must be between 0 and 1")
-            out.append(Term(text.strip(), weight, phonetic))
-        return out
-
-    def _file_of(self, c: Mapping[str, Any], kpath: tuple[str | int, ...]) -> str:
-        value = c
+    def file_of(self, c: Mapping[str, Any], kpath: KeyPath) -> str:
+        """The list file named at ``kpath`` (for errors that point into that file)."""
+        value: Any = c
         for key in kpath[2:]:
-            value = value[key]  # type: ignore[index]
+            value = value[key]
         return str(value)
-
-    def rules(self, raw: object, path: tuple[str | int, ...]) -> list[Rule]:
-        out: list[Rule] = []
-        for i, r in enumerate(self.seq(raw, path)):
-            rpath = (*path, i)
-            m = self.mapping(r, rpath)
-            pattern = self.string(m.get("pattern"), (*rpath, "pattern"))
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise self.fail((*rpath, "pattern"), f"invalid regular expression: {exc}") from None
-            view = str(m.get("view", "canonical"))
-            if view not in VIEWS:
-                raise self.fail((*rpath, "view"), f"view must be one of {', '.join(VIEWS)}")
-            out.append(Rule(id=str(m.get("id") or f"{path[1]}-rule-{i + 1}"), pattern=pattern,
-                            weight=self.number(m.get("weight", 1.0), (*rpath, "weight"), 0, 1),
-                            view=view))
-        return out
-
-    def domains(self, c: Mapping[str, Any], path: tuple[str | int, ...]) -> list[DomainEntry]:
-        out: list[DomainEntry] = []
-        for i, d in enumerate(self.seq(c.get("domains"), (*path, "domains"))):
-            dpath = (*path, "domains", i)
-            if isinstance(d, Mapping):
-                out.append(DomainEntry(self.string(d.get("domain"), (*dpath, "domain")).lower(),
-                                       self.number(d.get("weight", 1.0), (*dpath, "weight"), 0, 1)))
-            else:
-                out.append(DomainEntry(self.string(d, dpath).lower()))
-        for line, _, _ in self.file_lines(c, path, "domains_file"):
-            out.append(DomainEntry(line.lower()))
-        return out
-
-    def near(self, raw: object, path: tuple[str | int, ...]) -> list[Near]:
-        out: list[Near] = []
-        for i, n in enumerate(self.seq(raw, path)):
-            npath = (*path, i)
-            m = self.mapping(n, npath)
-            terms = [self.string(t, (*npath, "terms", j))
-                     for j, t in enumerate(self.seq(m.get("terms"), (*npath, "terms")))]
-            if len(terms) < 2:
-                raise self.fail((*npath, "terms"), "a near rule needs at least two terms")
-            within = int(self.number(m.get("within", 20), (*npath, "within"), 1, 10_000))
-            out.append(Near(id=str(m.get("id") or f"{path[1]}-near-{i + 1}"), terms=tuple(terms),
-                            within=within,
-                            weight=self.number(m.get("weight", 1.0), (*npath, "weight"), 0, 1)))
-        return out
-
-    def models(self, c: Mapping[str, Any], path: tuple[str | int, ...]) -> list[ModelRef]:
-        raw: list[Any] = []
-        if "model" in c:
-            raw.append(c["model"])
-        raw += list(self.seq(c.get("models"), (*path, "models")))
-        out: list[ModelRef] = []
-        for i, m in enumerate(raw):
-            mpath = (*path, "models", i)
-            if isinstance(m, str):
-                out.append(ModelRef(m))
-                continue
-            mm = self.mapping(m, mpath)
-            langs = mm.get("langs", [])
-            out.append(ModelRef(self.string(mm.get("name"), (*mpath, "name")),
-                                self.number(mm.get("weight", 1.0), (*mpath, "weight"), 0, 1),
-                                tuple(str(x) for x in self.seq(langs, (*mpath, "langs")))))
-        return out
 
 
 def _with_version(policy: Policy) -> Policy:
@@ -477,19 +322,19 @@ def _with_version(policy: Policy) -> Policy:
 
 def _canonical(obj: object) -> object:
     if isinstance(obj, Policy):
-        out = {"name": obj.name, "allow": list(obj.allow),
-               "categories": {k: _canonical(v) for k, v in obj.categories.items()},
-               "shorteners": [obj.shortener_category, obj.shortener_weight],
-               "queues": _canonical(obj.queues), "ladders": _canonical(obj.ladders),
-               "reason_templates": _canonical(obj.reason_templates)}
-        if obj.factchecks is not None:  # absent key: policies without one keep their version
-            out["factchecks"] = _canonical(obj.factchecks)
-        return out
+        return {"name": obj.name,
+                "categories": {k: _canonical(v) for k, v in obj.categories.items()},
+                "parts": {k: _canonical(v) for k, v in sorted(obj.parts.items())},
+                "detectors": dict(sorted(obj.part_versions.items())),
+                "queues": _canonical(obj.queues), "ladders": _canonical(obj.ladders),
+                "reason_templates": _canonical(obj.reason_templates)}
     if isinstance(obj, Category):
         return {f: _canonical(getattr(obj, f)) for f in obj.__slots__}
     if isinstance(obj, Mapping):
         return {str(k): _canonical(v) for k, v in obj.items()}
-    if isinstance(obj, tuple | list):
+    if isinstance(obj, tuple | list | frozenset):
+        if isinstance(obj, frozenset):
+            return sorted(_canonical(x) for x in obj)  # type: ignore[type-var]
         return [_canonical(x) for x in obj]
     if hasattr(obj, "__slots__"):
         return {f: _canonical(getattr(obj, f)) for f in obj.__slots__}

@@ -1,22 +1,25 @@
-"""The detector interface and the registry detectors join.
+"""The detector interface, the plugin that builds a detector, and the registry plugins join.
 
-A detector looks at a batch of prepared items (each item with its normalized text,
+A *detector* looks at a batch of prepared items (each item with its normalized text,
 computed once and shared by every detector) and returns, per item, the signals it
-found. Detectors are built from the policy by a *factory* registered under a name;
-built-in detectors register through the same ``wenming.detectors`` entry point that a
-third-party package would use (see :mod:`wenming.detectors.builtin`).
+found. A :class:`DetectorPlugin` is how a detector joins wenming: its name and
+version, the policy keys it reads (in each category and at the top), how it parses
+and validates them (a :class:`~wenming.core.policy.PolicyReader` gives errors with
+file and line), and how it builds its detector from a loaded policy. Built-in plugins
+register through the same ``wenming.detectors`` entry point a third-party package
+would use (see :mod:`wenming.detectors.builtin` and ``docs/detectors.md``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Protocol
+from typing import Any, Protocol
 
 from wenming.core.model import Item, Signal
 from wenming.core.normalize import Normalized
-from wenming.core.policy import Policy
+from wenming.core.policy import Category, Policy, PolicyReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,35 +41,85 @@ class Detector(Protocol):
         ...
 
     def examples(self) -> list[str]:
-        """A few texts this detector flags under the default policy (for demos and tests)."""
+        """Texts this detector really flags under the policy it was built from."""
         ...
 
 
 DetectorFactory = Callable[[Policy], Detector | None]
 """Builds a detector for a policy, or returns ``None`` when the policy does not use it."""
 
-Register = Callable[[str, DetectorFactory], None]
+Parse = Callable[[PolicyReader, Mapping[str, Category]], object | None]
+Summary = Callable[[object, str], Mapping[str, Any]]
+
+
+def _no_part(_reader: PolicyReader, _categories: Mapping[str, Category]) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class DetectorPlugin:
+    """A detector as a plugin: it owns its part of the policy and builds itself.
+
+    ``parse`` reads only ``category_keys`` (in each category) and ``top_keys`` and
+    returns the plugin's parsed part (kept in :attr:`Policy.parts` under ``name``), or
+    ``None`` when the policy does not use it; ``build`` makes the detector from the
+    policy (reading ``policy.part(name)``) or returns ``None``. ``summary`` says, for
+    the console and ``wenming policy check``, what the part holds for one category.
+    """
+
+    name: str
+    version: str
+    build: DetectorFactory
+    parse: Parse = _no_part
+    category_keys: frozenset[str] = frozenset()
+    top_keys: frozenset[str] = frozenset()
+    summary: Summary | None = None
+
+
+class Register(Protocol):
+    """What a plugin hook receives: ``register(plugin)`` (or the older
+    ``register(name, factory)`` for a detector without policy keys)."""
+
+    def __call__(self, plugin: DetectorPlugin | str, factory: DetectorFactory | None = None,
+                 /) -> None: ...
 
 
 class Registry:
-    """Named detector factories, filled from the ``wenming.detectors`` entry points."""
+    """Detector plugins by name, filled from the ``wenming.detectors`` entry points."""
 
     def __init__(self) -> None:
-        self._factories: dict[str, DetectorFactory] = {}
+        self._plugins: dict[str, DetectorPlugin] = {}
 
-    def register(self, name: str, factory: DetectorFactory) -> None:
-        if name in self._factories:
-            raise ValueError(f"a detector named {name!r} is already registered")
-        self._factories[name] = factory
+    def register(self, plugin: DetectorPlugin | str, factory: DetectorFactory | None = None,
+                 /) -> None:
+        if isinstance(plugin, str):
+            if factory is None:
+                raise TypeError("register(name, factory) needs a factory")
+            plugin = DetectorPlugin(name=plugin, version="0", build=factory)
+        if plugin.name in self._plugins:
+            raise ValueError(f"a detector named {plugin.name!r} is already registered")
+        self._plugins[plugin.name] = plugin
 
     @property
     def names(self) -> list[str]:
-        return list(self._factories)
+        return list(self._plugins)
+
+    @property
+    def plugins(self) -> list[DetectorPlugin]:
+        return list(self._plugins.values())
 
     def build(self, policy: Policy) -> list[Detector]:
         """Every registered detector that the policy uses, in registration order."""
-        built = (factory(policy) for factory in self._factories.values())
+        built = (plugin.build(policy) for plugin in self._plugins.values())
         return [d for d in built if d is not None]
+
+    def summary(self, policy: Policy, category: str) -> dict[str, Any]:
+        """What each plugin's part of ``policy`` holds for ``category`` (counts, names)."""
+        out: dict[str, Any] = {}
+        for plugin in self._plugins.values():
+            if plugin.summary is not None:
+                out.update(plugin.summary(policy.part(plugin.name), category))
+        return out
 
     @classmethod
     def from_entry_points(cls) -> Registry:

@@ -1,7 +1,8 @@
 """Registers wenming's built-in detectors, through the same hook a plugin would use.
 
 A third-party package adds a detector by declaring an entry point in the
-``wenming.detectors`` group that names a function like :func:`register`.
+``wenming.detectors`` group that names a function like :func:`register`, which hands
+its :class:`~wenming.detectors.base.DetectorPlugin` to ``register`` (docs/detectors.md).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from wenming.detectors.urls import detector as urls
 
 def register(register: Register) -> None:
     """Add the built-in detectors to a registry."""
-    register(lexicon.NAME, lexicon.build)
-    register(rules.NAME, rules.build)
-    register(urls.NAME, urls.build)
-    register(classifier.NAME, classifier.build)
-    register(claims.NAME, claims.build)
+    register(lexicon.PLUGIN)
+    register(rules.PLUGIN)
+    register(urls.PLUGIN)
+    register(classifier.PLUGIN)
+    register(claims.PLUGIN)

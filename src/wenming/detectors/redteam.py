@@ -18,6 +18,7 @@ from importlib.resources import files
 
 from wenming.core.normalize import is_han, reading
 from wenming.core.policy import Policy
+from wenming.detectors.lexicon import config as lexicon_config
 from wenming.detectors.screener import Screener
 
 _FULLWIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
@@ -166,9 +167,10 @@ def acting_terms(policy: Policy, *, limit: int | None = None
                  ) -> tuple[list[str], frozenset[str]]:  # fmt: skip
     """The terms that reach their category's lowest threshold on their own (at most
     ``limit`` per category), and the terms that opted out of phonetic matching."""
-    terms = [t.text for c in policy.categories.values() for t in c.terms[:limit]
-             if t.weight >= c.lowest_threshold]
-    literal = frozenset(t.text for c in policy.categories.values() for t in c.terms
+    lexicon = lexicon_config.of(policy.part("lexicon"))
+    terms = [t.text for cid, c in lexicon.categories.items() for t in c.terms[:limit]
+             if t.weight >= policy.categories[cid].lowest_threshold]
+    literal = frozenset(t.text for c in lexicon.categories.values() for t in c.terms
                         if not t.phonetic)
     return terms, literal
 

@@ -35,7 +35,8 @@ class Screener:
     def from_policy(cls, path: str | Path | None = None, *,
                     registry: Registry | None = None) -> Screener:
         """Load the policy at ``path`` (the bundled default pack if ``None``) and build."""
-        return cls.build(load_policy(path), registry=registry)
+        registry = registry or Registry.from_entry_points()
+        return cls.build(load_policy(path, registry=registry), registry=registry)
 
     @classmethod
     def build(cls, policy: Policy, *, registry: Registry | None = None) -> Screener:

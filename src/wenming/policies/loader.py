@@ -13,13 +13,15 @@ from typing import Any
 import yaml
 
 from wenming.core.policy import Policy, PolicyError, build_policy
+from wenming.detectors.base import Registry
 from wenming.policies import default_policy_path
 
 Path_ = tuple[str | int, ...]
 
 
-def load_policy(path: str | Path | None = None) -> Policy:
-    """Load and validate the policy at ``path`` (the bundled default pack if ``None``)."""
+def load_policy(path: str | Path | None = None, *, registry: Registry | None = None) -> Policy:
+    """Load and validate the policy at ``path`` (the bundled default pack if ``None``);
+    each detector plugin of ``registry`` (default: the installed ones) reads its keys."""
     file = Path(path) if path is not None else default_policy_path()
     source = str(file)
     try:
@@ -31,10 +33,11 @@ def load_policy(path: str | Path | None = None) -> Policy:
     except UnicodeDecodeError as exc:
         line = raw_bytes[: exc.start].count(b"\n") + 1
         raise PolicyError(source, line, "the file is not valid UTF-8") from None
-    return parse_policy(text, source=source, base_dir=file.parent)
+    return parse_policy(text, source=source, base_dir=file.parent, registry=registry)
 
 
-def parse_policy(text: str, *, source: str = "<policy>", base_dir: Path | None = None) -> Policy:
+def parse_policy(text: str, *, source: str = "<policy>", base_dir: Path | None = None,
+                 registry: Registry | None = None) -> Policy:
     """Validate policy YAML given as text; list files resolve against ``base_dir``."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -70,7 +73,9 @@ def parse_policy(text: str, *, source: str = "<policy>", base_dir: Path | None =
                               "the list file is not valid UTF-8") from None
         return [(line, i) for i, line in enumerate(decoded.splitlines(), start=1)]
 
-    return build_policy(data, source=source, line_of=line_of, read_lines=read_lines)
+    plugins = (registry or Registry.from_entry_points()).plugins
+    return build_policy(data, source=source, line_of=line_of, read_lines=read_lines,
+                        parts=plugins)
 
 
 def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str,

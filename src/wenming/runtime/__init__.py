@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from wenming.config import Settings
 from wenming.core.policy import Policy
+from wenming.detectors.base import Registry
 from wenming.service.cases import DecisionHook, case_hook
 from wenming.service.keys import KeyVerifier
 from wenming.service.recorder import Recorder
@@ -42,6 +43,7 @@ class Runtime:
     _screener: ScreenerLike | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _work: WorkStream | None = None
+    _registry: Registry | None = None
     #: What "now" is for use cases that keep time (SLAs, sanction expiry); tests move it.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
@@ -99,8 +101,17 @@ class Runtime:
                 if self._screener is None:
                     from wenming.detectors.screener import Screener
 
-                    self._screener = Screener.from_policy(self.settings.policy)
+                    self._screener = Screener.from_policy(
+                        self.settings.policy, registry=self.registry
+                    )
         return self._screener
+
+    @property
+    def registry(self) -> Registry:
+        """The installed detector plugins, discovered once per runtime."""
+        if self._registry is None:
+            self._registry = Registry.from_entry_points()
+        return self._registry
 
     @property
     def policy(self) -> Policy:

@@ -33,13 +33,14 @@ def actions(request: Request) -> dict[str, str]:
 def categories(runtime: Runtime) -> list[dict[str, Any]]:
     """The policy's categories, as the rules page and the console show them."""
     out = []
+    registry = runtime.registry
     for c in runtime.policy.categories.values():
         thresholds = sorted(((a.value, at) for a, at in c.thresholds.items()),
                             key=lambda kv: Verdict(kv[0]).rank)
         out.append({"id": c.id, "title": dict(c.title), "description": dict(c.description),
                     "severity": c.severity, "age_rating": c.age_rating,
-                    "thresholds": thresholds, "terms": len(c.terms), "rules": len(c.rules),
-                    "domains": len(c.domains), "models": [m.name for m in c.models]})
+                    "thresholds": thresholds, "terms": 0, "rules": 0, "domains": 0,
+                    "models": [], **registry.summary(runtime.policy, c.id)})
     return out
 
 

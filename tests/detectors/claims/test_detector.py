@@ -8,6 +8,7 @@ import pytest
 
 from wenming.core.model import Verdict
 from wenming.core.policy import PolicyError
+from wenming.detectors.claims.detector import factchecks_of
 from wenming.detectors.claims.registry import FactCheckDir
 from wenming.detectors.screener import Screener
 from wenming.policies.loader import load_policy, parse_policy
@@ -94,7 +95,7 @@ def test_policies_without_the_block_build_no_claims_detector() -> None:
     screener = Screener.from_policy(None)
     assert (
         "claims" not in [d.name for d in screener.detectors]
-        or screener.policy.factchecks is not None
+        or factchecks_of(screener.policy) is not None
     )
 
 
@@ -131,9 +132,10 @@ def test_factchecks_block_defaults() -> None:
     policy = parse_policy(
         "categories:\n  misinformation: {label_at: 0.6}\nfactchecks: {category: misinformation}\n"
     )
-    assert policy.factchecks is not None
-    assert (policy.factchecks.act_at, policy.factchecks.suggest_at) == (0.6, 0.6)
-    assert policy.factchecks.verdicts == ("false", "misleading")
+    block = factchecks_of(policy)
+    assert block is not None
+    assert (block.act_at, block.suggest_at) == (0.6, 0.6)
+    assert block.verdicts == ("false", "misleading")
     without = parse_policy("categories:\n  misinformation: {label_at: 0.6}\n")
     assert without.version != policy.version
 

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from wenming.core.model import Signal
-from wenming.core.policy import FactCheckPolicy, Policy
-from wenming.detectors.base import Detector, Prepared
+from wenming.core.policy import Policy
+from wenming.detectors.base import Detector, DetectorPlugin, Prepared
+from wenming.detectors.claims.config import TOP_KEYS, FactCheckPolicy, parse
 from wenming.detectors.claims.embed import E5Embedder, Embedder
 from wenming.detectors.claims.matcher import Matcher, Thresholds
 from wenming.detectors.claims.registry import RECORDS, FactCheckDir, default_dir
@@ -109,7 +110,7 @@ class ClaimsDetector:
 
 def registry_for(policy: Policy) -> FactCheckDir:
     """The registry directory a policy names (relative to the policy file), or the default."""
-    config = policy.factchecks
+    config = factchecks_of(policy)
     if config is None or config.registry is None:
         return FactCheckDir(default_dir())
     path = Path(config.registry)
@@ -121,6 +122,22 @@ def registry_for(policy: Policy) -> FactCheckDir:
 
 def build(policy: Policy) -> Detector | None:
     """The claims detector, if the policy has a ``factchecks:`` block."""
-    if policy.factchecks is None:
+    config = factchecks_of(policy)
+    if config is None:
         return None
-    return ClaimsDetector(policy.factchecks, registry_for(policy))
+    return ClaimsDetector(config, registry_for(policy))
+
+
+def factchecks_of(policy: Policy) -> FactCheckPolicy | None:
+    """The policy's ``factchecks:`` block, parsed, or ``None`` when it has none."""
+    part = policy.part(NAME)
+    return part if isinstance(part, FactCheckPolicy) else None
+
+
+PLUGIN = DetectorPlugin(
+    name=NAME,
+    version=VERSION,
+    top_keys=TOP_KEYS,
+    parse=parse,
+    build=build,
+)

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 from wenming.core.model import Signal
 from wenming.core.normalize import has_han
-from wenming.core.policy import ModelRef, Policy
-from wenming.detectors.base import Detector, Prepared
+from wenming.core.policy import Policy
+from wenming.detectors.base import Detector, DetectorPlugin, Prepared
+from wenming.detectors.classifier.config import CATEGORY_KEYS, ClassifierConfig, ModelRef, parse
 from wenming.detectors.classifier.model import Model, load_model
 
 NAME = "classifier"
@@ -106,9 +107,13 @@ def build(policy: Policy, *, cascade: bool | None = None) -> Detector | None:
     ``cascade=False`` keeps every model on its fast stage; ``None`` follows
     ``WENMING_CASCADE``.
     """
+    part = policy.part(NAME)
+    if not isinstance(part, ClassifierConfig):
+        return None
     uses: dict[str, list[_Use]] = {}
-    for category in policy.categories.values():
-        for ref in category.models:
+    for cid, refs in part.categories.items():
+        category = policy.categories[cid]
+        for ref in refs:
             uses.setdefault(ref.name, []).append(
                 _Use(category.id, ref, category.lowest_threshold / 2)
             )
@@ -116,3 +121,18 @@ def build(policy: Policy, *, cascade: bool | None = None) -> Detector | None:
         return None
     models = {name: load_model(name) for name in uses}
     return ClassifierDetector(models, uses, cascade=cascade)
+
+
+def _summary(part: object, cid: str) -> dict[str, list[str]]:
+    refs = part.categories.get(cid, ()) if isinstance(part, ClassifierConfig) else ()
+    return {"models": [r.name for r in refs]}
+
+
+PLUGIN = DetectorPlugin(
+    name=NAME,
+    version=VERSION,
+    category_keys=CATEGORY_KEYS,
+    parse=parse,
+    build=build,
+    summary=_summary,
+)

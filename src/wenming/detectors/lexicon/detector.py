@@ -18,7 +18,8 @@ from pypinyin import Style, lazy_pinyin
 from wenming.core.model import Signal
 from wenming.core.policy import Policy
 from wenming.core.text_index import Hit, TextIndex
-from wenming.detectors.base import Detector, Prepared
+from wenming.detectors.base import Detector, DetectorPlugin, Prepared
+from wenming.detectors.lexicon import config
 
 NAME = "lexicon"
 VERSION = "1"
@@ -56,27 +57,27 @@ class LexiconDetector:
     name = NAME
     version = VERSION
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, part: config.LexiconConfig) -> None:
         self.index = TextIndex()
         self.entries: list[_Entry] = []
         self.near_rules: list[_NearRule] = []
-        for cat in policy.categories.values():
+        for cid, cat in part.categories.items():
             for term in cat.terms:
                 keys = pinyin_keys(term.text) if term.phonetic else []
-                self._add(_Entry("term", cat.id, term.text, term.weight), keys)
+                self._add(_Entry("term", cid, term.text, term.weight), keys)
             for phrase in cat.allow:
-                self._add(_Entry("allow", cat.id, phrase), [])
+                self._add(_Entry("allow", cid, phrase), [])
             for near in cat.near:
                 rid = len(self.near_rules)
-                self.near_rules.append(_NearRule(near.id, cat.id, len(near.terms), near.within,
+                self.near_rules.append(_NearRule(near.id, cid, len(near.terms), near.within,
                                                  near.weight))
                 for i, text in enumerate(near.terms):
-                    self._add(_Entry("near", cat.id, text, rule=rid, part=i),
+                    self._add(_Entry("near", cid, text, rule=rid, part=i),
                               pinyin_keys(text) if cat.phonetic else [])
-        for phrase in policy.allow:
+        for phrase in part.allow:
             self._add(_Entry("allow", None, phrase), [])
         self.index.build()
-        self._examples = [t.text for c in policy.categories.values() for t in c.terms[:1]]
+        self._examples = [t.text for c in part.categories.values() for t in c.terms[:1]]
 
     def _add(self, entry: _Entry, keys: list[str]) -> None:
         self.entries.append(entry)
@@ -147,6 +148,19 @@ def _tightest(parts: list[list[Hit]]) -> tuple[Hit, ...]:
 
 def build(policy: Policy) -> Detector | None:
     """The lexicon detector, if the policy lists any terms or combination rules."""
-    if not any(c.terms or c.near for c in policy.categories.values()):
-        return None
-    return LexiconDetector(policy)
+    part = config.of(policy.part(NAME))
+    return LexiconDetector(part) if part.used else None
+
+
+PLUGIN = DetectorPlugin(
+    name=NAME,
+    version=VERSION,
+    category_keys=config.CATEGORY_KEYS,
+    top_keys=config.TOP_KEYS,
+    parse=config.parse,
+    build=build,
+    summary=lambda part, cid: {
+        "terms": len(config.of(part).categories[cid].terms)
+        if cid in config.of(part).categories else 0
+    },
+)

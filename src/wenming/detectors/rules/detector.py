@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from wenming.core.model import Signal
 from wenming.core.policy import Policy
-from wenming.detectors.base import Detector, Prepared
+from wenming.detectors.base import Detector, DetectorPlugin, Prepared
+from wenming.detectors.rules.config import CATEGORY_KEYS, RulesConfig, parse
 
 NAME = "rules"
 VERSION = "1"
@@ -36,15 +37,17 @@ class RulesDetector:
     name = NAME
     version = VERSION
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, part: RulesConfig) -> None:
         self.rules = [
-            _Compiled(r.id, c.id, re.compile(r.pattern), r.weight, r.view == "original")
-            for c in policy.categories.values()
-            for r in c.rules
+            _Compiled(r.id, cid, re.compile(r.pattern), r.weight, r.view == "original")
+            for cid, rules in part.categories.items()
+            for r in rules
         ]
+        self._examples = [x for rules in part.categories.values() for r in rules
+                          for x in r.examples[:1]]
 
     def examples(self) -> list[str]:
-        return []
+        return list(self._examples)
 
     def detect(self, batch: Sequence[Prepared]) -> list[list[Signal]]:
         return [self._detect_one(p) for p in batch]
@@ -66,6 +69,20 @@ class RulesDetector:
 
 def build(policy: Policy) -> Detector | None:
     """The rules detector, if the policy has any regex rule."""
-    if not any(c.rules for c in policy.categories.values()):
-        return None
-    return RulesDetector(policy)
+    part = policy.part(NAME)
+    return RulesDetector(part) if isinstance(part, RulesConfig) else None
+
+
+def _summary(part: object, cid: str) -> dict[str, int]:
+    rules = part.categories.get(cid, ()) if isinstance(part, RulesConfig) else ()
+    return {"rules": len(rules)}
+
+
+PLUGIN = DetectorPlugin(
+    name=NAME,
+    version=VERSION,
+    category_keys=CATEGORY_KEYS,
+    parse=parse,
+    build=build,
+    summary=_summary,
+)

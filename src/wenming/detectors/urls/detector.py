@@ -17,7 +17,8 @@ import tldextract
 
 from wenming.core.model import Signal
 from wenming.core.policy import Policy
-from wenming.detectors.base import Detector, Prepared
+from wenming.detectors.base import Detector, DetectorPlugin, Prepared
+from wenming.detectors.urls.config import CATEGORY_KEYS, TOP_KEYS, UrlsConfig, parse
 
 NAME = "urls"
 VERSION = "1"
@@ -55,15 +56,15 @@ class UrlDetector:
     name = NAME
     version = VERSION
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, part: UrlsConfig) -> None:
         self._extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
         self.listed: dict[str, list[_Listed]] = {}
-        for c in policy.categories.values():
-            for d in c.domains:
+        for cid, domains in part.categories.items():
+            for d in domains:
                 host = _host_of(d.domain)
-                self.listed.setdefault(host, []).append(_Listed(c.id, d.weight))
-        self.shortener_category = policy.shortener_category
-        self.shortener_weight = policy.shortener_weight
+                self.listed.setdefault(host, []).append(_Listed(cid, d.weight))
+        self.shortener_category = part.shortener_category
+        self.shortener_weight = part.shortener_weight
 
     def examples(self) -> list[str]:
         return [f"see https://{h}/promo" for h in list(self.listed)[:3]]
@@ -120,6 +121,21 @@ def _parents(host: str) -> list[str]:
 
 def build(policy: Policy) -> Detector | None:
     """The URL detector, if the policy lists domains or scores URL shorteners."""
-    if not policy.shortener_category and not any(c.domains for c in policy.categories.values()):
-        return None
-    return UrlDetector(policy)
+    part = policy.part(NAME)
+    return UrlDetector(part) if isinstance(part, UrlsConfig) else None
+
+
+def _summary(part: object, cid: str) -> dict[str, int]:
+    domains = part.categories.get(cid, ()) if isinstance(part, UrlsConfig) else ()
+    return {"domains": len(domains)}
+
+
+PLUGIN = DetectorPlugin(
+    name=NAME,
+    version=VERSION,
+    category_keys=CATEGORY_KEYS,
+    top_keys=TOP_KEYS,
+    parse=parse,
+    build=build,
+    summary=_summary,
+)
