@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from wenming.store.engine import normalize_database_url
+
 DEV_SECRET = "wenming-development-secret-do-not-use-in-production"
 
 Environment = Literal["development", "test", "production"]
@@ -134,11 +136,3 @@ class Settings(BaseSettings):
     def sqlalchemy_url(self) -> str:
         """The database URL with a driver SQLAlchemy can load (psycopg 3 for PostgreSQL)."""
         return normalize_database_url(self.database_url)
-
-
-def normalize_database_url(url: str) -> str:
-    """Name the psycopg 3 driver for bare ``postgres://`` / ``postgresql://`` URLs."""
-    for bare in ("postgres://", "postgresql://"):
-        if url.startswith(bare):
-            return "postgresql+psycopg://" + url[len(bare) :]
-    return url

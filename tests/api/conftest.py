@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.databases import Database, db, pg_schema, service_screener, sqlite_template
-from wenming.api.app import create_app
 from wenming.config import Settings
 from wenming.detectors.screener import Screener
 from wenming.runtime import Runtime
+from wenming.server.app import create_app
 from wenming.service import keys as key_service
 from wenming.service.keys import Role
 

@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import MAX_BODY, Keys, auth, make_key
 from tests.databases import Database
-from wenming.api.app import create_app
 from wenming.config import Settings
 from wenming.detectors.screener import Screener
 from wenming.runtime import Runtime
+from wenming.server.app import create_app
 from wenming.service.keys import Role
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from wenming.api.app import create_app
 from wenming.config import Settings
 from wenming.runtime import Runtime
+from wenming.server.app import create_app
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import Keys, auth, make_key
 from tests.detectors.claims.fixtures import FACTCHECKS
-from wenming.api.app import create_app
 from wenming.config import Settings
 from wenming.detectors.screener import Screener
 from wenming.runtime import Runtime
+from wenming.server.app import create_app
 from wenming.service import factcheck
 from wenming.service.keys import Role
 

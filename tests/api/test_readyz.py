@@ -7,9 +7,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from wenming.api.app import create_app
 from wenming.config import Settings
 from wenming.runtime import Runtime
+from wenming.server.app import create_app
 
 
 def _closed_port() -> int:

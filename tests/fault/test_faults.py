@@ -32,10 +32,10 @@ from tests.databases import FIXTURE_TERMS, PG_URL, _need_postgres
 from tests.fault.tcpproxy import TcpProxy
 from tests.queues import REDIS_URL, need_redis, unique_prefix
 from tests.work import items, key_token
-from wenming.api.app import create_app
 from wenming.config import Settings
 from wenming.core.model import Item
 from wenming.runtime import Runtime
+from wenming.server.app import create_app
 from wenming.service import audit, ingest
 from wenming.service.keys import Role
 from wenming.store import migrate

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from wenming.api.app import create_app
 from wenming.config import Settings
 from wenming.core.model import Item
 from wenming.runtime import Runtime
+from wenming.server.app import create_app
 from wenming.service import keys as key_service
 from wenming.service import screening
 from wenming.service.keys import Role

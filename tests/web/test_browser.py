@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 
 from tests.web.browser import CHROMIUM, FLAGS, need_chromium, serve
 from tests.web.conftest import Keys
-from wenming.api.app import create_app
 from wenming.runtime import Runtime
+from wenming.server.app import create_app
 from wenming.service import review
 
 # Screenshots go to a scratch folder; `make screenshots` sets WENMING_SCREENSHOTS to

@@ -2,6 +2,8 @@
 
 Each module in ``_COMMAND_MODULES`` imports :data:`app` and registers its commands; the
 commands parse arguments, call one service or pipeline function and render the result.
+The outermost layer: it may import anything (the server, the worker, the runtime…);
+:mod:`.itemfile` reads JSONL/CSV item files for the commands.
 """
 
 from __future__ import annotations

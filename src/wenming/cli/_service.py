@@ -41,9 +41,6 @@ def runtime(config: Settings | None = None, *, migrate_db: bool = False) -> Runt
 
 
 def _safe_url(config: Settings) -> str:
-    from sqlalchemy.engine import make_url
+    from wenming.store.engine import safe_url
 
-    try:
-        return make_url(config.sqlalchemy_url).render_as_string(hide_password=True)
-    except Exception:
-        return "<invalid URL>"
+    return safe_url(config.database_url)

@@ -15,11 +15,11 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from wenming.api.app import create_app
 from wenming.cli import app
 from wenming.cli._service import err, runtime, settings
 from wenming.policies import default_examples_path, default_factchecks_path
 from wenming.runtime import Runtime
+from wenming.server.app import create_app
 from wenming.service import demo as demo_service
 from wenming.service.screening import policy_activate
 from wenming.worker.loop import embedded
@@ -73,7 +73,7 @@ def serve(
     try:
         with embedded(rt):
             uvicorn.run(
-                "wenming.api.app:app_from_env",
+                "wenming.server.app:app_from_env",
                 factory=True,
                 host=config.host,
                 port=config.port,

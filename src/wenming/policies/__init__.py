@@ -1,4 +1,9 @@
-"""The bundled policy packs (the default pack lives in ``default/``)."""
+"""The bundled policy packs and the policy loader.
+
+The default pack lives in ``default/`` (YAML, term lists, examples, demo fact-checks);
+:mod:`.loader` reads a policy file with line numbers and lets every detector plugin
+parse its own keys. It may import the core and the detector registry.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 :func:`open_queue` picks the adapter: Redis Streams when a Redis URL is given
 (``WENMING_REDIS_URL``), otherwise the in-process queue of the embedded default.
+:mod:`.metrics` holds the work stream's Prometheus metrics. It may import the core only.
 """
 
 from __future__ import annotations

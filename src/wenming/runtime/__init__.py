@@ -1,6 +1,8 @@
-"""The composition root: the one place that builds settings, store and screener.
+"""The composition root: the one place that builds settings, store, screener and streams.
 
-Every edge (the HTTP app, the commands, later the worker) asks for a :class:`Runtime`
+It may import everything below the edges (service, engine wing, store, queue, core);
+:mod:`.streams` wires the work stream (queues, metrics, outbox, sweep screeners).
+Every edge (the HTTP app, the commands, the worker) asks for a :class:`Runtime`
 and passes its parts down; nothing else creates engines or reads settings, so tests
 build as many independent runtimes as they like. The screener (a compiled policy) is
 built on first use, since commands such as ``wenming keys create`` never need it.

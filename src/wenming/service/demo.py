@@ -7,13 +7,13 @@ the same use case the API calls, so they land in the record with their decisions
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wenming.cli.itemfile import read_items
 from wenming.core.model import Item
 from wenming.service import keys, screening
 from wenming.service.recorder import DecisionHook
@@ -57,7 +57,7 @@ def seed(
     items: list[Item] = []
     if examples is not None and examples.is_file():
         with examples.open("rb") as src:
-            items = [it for it in read_items(src) if isinstance(it, Item)]
+            items = [Item.from_mapping(json.loads(line)) for line in src if line.strip()]
     for start in range(0, len(items), _BATCH):
         batch = list({it.id: it for it in items[start : start + _BATCH]}.values())
         outcomes = screening.screen(

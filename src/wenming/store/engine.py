@@ -16,8 +16,6 @@ import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from wenming.config import normalize_database_url
-
 # Execution option a write transaction sets so the SQLite ``begin`` hook says IMMEDIATE.
 BEGIN_MODE = "wenming_begin"
 
@@ -83,3 +81,19 @@ def _postgres_engine(url: str, schema: str | None, pool_size: int) -> Engine:
         connect_args=connect_args,
         json_serializer=json_text,
     )
+
+
+def normalize_database_url(url: str) -> str:
+    """Name the psycopg 3 driver for bare ``postgres://`` / ``postgresql://`` URLs."""
+    for bare in ("postgres://", "postgresql://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg://" + url[len(bare) :]
+    return url
+
+
+def safe_url(url: str) -> str:
+    """``url`` with any password hidden, for messages (``<invalid URL>`` if unparsable)."""
+    try:
+        return make_url(normalize_database_url(url)).render_as_string(hide_password=True)
+    except Exception:
+        return "<invalid URL>"

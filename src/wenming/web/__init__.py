@@ -2,7 +2,9 @@
 
 Pages are server-rendered Jinja2 over the service layer, in Chinese and English (gettext
 catalogs under ``locale/``), and work without JavaScript; ``static/console.js`` only adds
-keyboard shortcuts. :func:`install` mounts everything on the API app.
+keyboard shortcuts. :func:`install` mounts everything on the app that
+:mod:`wenming.server` builds. It may import the service, the runtime, the core and
+:mod:`wenming.http`; never :mod:`wenming.api` (its sibling).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from wenming.api.deps import RuntimeDep
+from wenming.http.deps import RuntimeDep
 from wenming.service import users
 from wenming.store.search import ItemQuery, audit_search, item_search, verdict_counts
 from wenming.web import i18n

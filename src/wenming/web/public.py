@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from wenming.api.deps import RuntimeDep
 from wenming.core.model import Verdict
+from wenming.http.deps import RuntimeDep
 from wenming.runtime import Runtime
 from wenming.web import i18n
 from wenming.web.render import page

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from wenming.api.deps import PublicCaller, RuntimeDep
+from wenming.http.deps import PublicCaller, RuntimeDep
 from wenming.runtime import Runtime
 from wenming.service import reports
 from wenming.service.errors import ServiceError

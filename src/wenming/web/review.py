@@ -9,8 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from wenming.api.deps import RuntimeDep
 from wenming.core.governance import HUMAN_VERDICTS
+from wenming.http.deps import RuntimeDep
 from wenming.runtime import Runtime
 from wenming.service import enforcement, review
 from wenming.service.cases import actor_of

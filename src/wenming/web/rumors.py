@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from wenming.api.deps import StoreDep
-from wenming.api.routes.factchecks import IndexDep
+from wenming.http.deps import IndexDep, StoreDep
 from wenming.service import factcheck
 from wenming.service.errors import ServiceError
 from wenming.web.public import N_

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from wenming.api.deps import RuntimeDep
+from wenming.http.deps import RuntimeDep
 from wenming.runtime import Runtime
 from wenming.service import users
 from wenming.service.keys import Principal, Role

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from wenming.api.deps import CurrentKey, PublicCaller, RuntimeDep
 from wenming.api.review_schemas import AppealAccepted, AppealIn, AppealOut, Appeals, appeal_out
 from wenming.api.schemas import ErrorOut
+from wenming.http.deps import CurrentKey, PublicCaller, RuntimeDep
 from wenming.service import appeals
 
 router = APIRouter(tags=["appeals"])

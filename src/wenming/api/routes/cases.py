@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from wenming.api.deps import CurrentKey, RuntimeDep
 from wenming.api.review_schemas import (
     BulkDecisionIn,
     BulkDecisionResult,
@@ -25,6 +24,7 @@ from wenming.api.review_schemas import (
     queue_out,
 )
 from wenming.api.schemas import ErrorOut
+from wenming.http.deps import CurrentKey, RuntimeDep
 from wenming.service import review
 from wenming.service.keys import Permission
 

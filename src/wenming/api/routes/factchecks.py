@@ -9,16 +9,16 @@ how many posts matched it) need no key. ``POST``, ``PUT`` and ``DELETE`` need a
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from wenming.api.deps import CurrentKey, PublicCaller, StoreDep
 from wenming.api.schemas import ErrorOut
+from wenming.http.deps import CurrentKey, IndexDep, PublicCaller, StoreDep
 from wenming.service import factcheck
 from wenming.service.errors import InvalidError
-from wenming.service.factcheck import FactCheckIndex, FactCheckView
+from wenming.service.factcheck import FactCheckView
 
 router = APIRouter(tags=["fact-checks"])
 
@@ -89,16 +89,6 @@ def _out(view: FactCheckView) -> FactCheckOut:
     )
 
 
-async def get_index(request: Request) -> FactCheckIndex:
-    index = getattr(request.app.state, "factcheck_index", None)
-    if index is None:
-        from wenming.detectors.claims.embed import E5Embedder
-
-        index = request.app.state.factcheck_index = FactCheckIndex(E5Embedder())
-    return cast(FactCheckIndex, index)
-
-
-IndexDep = Annotated[FactCheckIndex, Depends(get_index)]
 
 
 @router.get(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from wenming.api.deps import CurrentKey, RuntimeDep
 from wenming.api.enforcement_schemas import FeedFilterIn, FeedFilterOut, feed_out
 from wenming.api.schemas import ErrorOut
+from wenming.http.deps import CurrentKey, RuntimeDep
 from wenming.service import minors
 
 router = APIRouter(tags=["minors"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from wenming.api.deps import RuntimeDep
-from wenming.api.errors import ApiError
 from wenming.api.schemas import ErrorOut, Health
+from wenming.http.deps import RuntimeDep
+from wenming.http.errors import ApiError
 from wenming.runtime import Runtime
 
 router = APIRouter(tags=["health"])

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from wenming.api.deps import CurrentKey, StoreDep
 from wenming.api.schemas import DecisionOut, ErrorOut, ItemHistory, decision_out, item_out
+from wenming.http.deps import CurrentKey, StoreDep
 from wenming.service import screening
 
 router = APIRouter(tags=["records"])

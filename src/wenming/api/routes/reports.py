@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from wenming.api.deps import CurrentKey, PublicCaller, RuntimeDep
 from wenming.api.review_schemas import (
     Flaggers,
     ReportAccepted,
@@ -14,6 +13,7 @@ from wenming.api.review_schemas import (
     report_status_out,
 )
 from wenming.api.schemas import ErrorOut
+from wenming.http.deps import CurrentKey, PublicCaller, RuntimeDep
 from wenming.service import reports
 from wenming.service.reports import SubjectRef
 

@@ -7,8 +7,8 @@ from typing import Annotated
 import orjson
 from fastapi import APIRouter, Query, Response
 
-from wenming.api.deps import CurrentKey, RuntimeDep
 from wenming.api.schemas import ErrorOut, ScreenRequest, ScreenResponse, screen_result
+from wenming.http.deps import CurrentKey, RuntimeDep
 from wenming.service import screening
 
 router = APIRouter(tags=["screening"])

@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from wenming.api.deps import CurrentKey, RuntimeDep
 from wenming.api.enforcement_schemas import (
     LiftIn,
     MinorIn,
@@ -20,6 +19,7 @@ from wenming.api.enforcement_schemas import (
     subject_state_out,
 )
 from wenming.api.schemas import ErrorOut
+from wenming.http.deps import CurrentKey, RuntimeDep
 from wenming.service import enforcement, minors
 
 router = APIRouter(tags=["enforcement"])

@@ -23,8 +23,6 @@ from fastapi import APIRouter, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
-from wenming.api.deps import CurrentKey, RuntimeDep
-from wenming.api.errors import error_response
 from wenming.api.schemas import ErrorOut
 from wenming.api.work_schemas import (
     BacktestRequest,
@@ -38,6 +36,8 @@ from wenming.api.work_schemas import (
     Sweeps,
 )
 from wenming.core.policy import PolicyError
+from wenming.http.deps import CurrentKey, RuntimeDep
+from wenming.http.errors import error_response
 from wenming.queue.base import DeadLetter, QueueError, QueueFullError
 from wenming.queue.metrics import CONTENT_TYPE
 from wenming.service import backtest as backtest_service

@@ -17,9 +17,10 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from wenming.api.errors import ApiError
-from wenming.api.limits import TokenBuckets
+from wenming.http.errors import ApiError
+from wenming.http.limits import TokenBuckets
 from wenming.runtime import Runtime
+from wenming.service.factcheck import FactCheckIndex
 from wenming.service.keys import Principal
 from wenming.store.sql import Store
 
@@ -38,6 +39,18 @@ async def get_store(runtime: RuntimeDep) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+async def get_index(request: Request) -> FactCheckIndex:
+    index = getattr(request.app.state, "factcheck_index", None)
+    if index is None:
+        from wenming.detectors.claims.embed import E5Embedder
+
+        index = request.app.state.factcheck_index = FactCheckIndex(E5Embedder())
+    return cast(FactCheckIndex, index)
+
+
+IndexDep = Annotated[FactCheckIndex, Depends(get_index)]
 
 
 async def current_key(

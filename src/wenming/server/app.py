@@ -1,7 +1,8 @@
 """The HTTP application factory: ``create_app(runtime)`` builds a FastAPI app on a runtime.
 
-The app holds no globals: the runtime (settings, store, screener) lives on
-``app.state`` and reaches routes through :mod:`wenming.api.deps`. Routes are versioned
+It installs the API (:mod:`wenming.api`) and the web pages (:mod:`wenming.web`) on one
+app. The app holds no globals: the runtime (settings, store, screener) lives on
+``app.state`` and reaches routes through :mod:`wenming.http.deps`. Routes are versioned
 under ``/v1``; ``/healthz`` and ``/readyz`` sit at the root for probes; the OpenAPI
 document is at ``/openapi.json`` and the interactive docs at ``/docs``.
 """
@@ -11,24 +12,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 import wenming
 from wenming import web
-from wenming.api import errors
-from wenming.api.limits import BodyLimit, TokenBuckets
-from wenming.api.routes import (
-    appeals,
-    cases,
-    factchecks,
-    feed,
-    health,
-    records,
-    reports,
-    screening,
-    subjects,
-    work,
-)
+from wenming.api import routes
+from wenming.http import errors
+from wenming.http.limits import BodyLimit, TokenBuckets
 from wenming.runtime import Runtime
 
 _DESCRIPTION = """\
@@ -64,19 +54,7 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
     app.state.runtime = runtime
     app.state.rate_limits = TokenBuckets()
     errors.install(app)
-    v1 = APIRouter(prefix="/v1")
-    v1.include_router(screening.router)
-    v1.include_router(records.router)
-    v1.include_router(work.router)
-    v1.include_router(reports.router)
-    v1.include_router(cases.router)
-    v1.include_router(appeals.router)
-    v1.include_router(subjects.router)
-    v1.include_router(feed.router)
-    v1.include_router(factchecks.router)
-    work.install(app)
-    app.include_router(health.router)
-    app.include_router(v1)
+    routes.install(app)
     web.install(app)
     app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
     return app
@@ -84,5 +62,5 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """An app on a runtime built from the environment: the factory each worker process
-    runs under ``uvicorn --factory wenming.api.app:app_from_env --workers N``."""
+    runs under ``uvicorn --factory wenming.server.app:app_from_env --workers N``."""
     return create_app(Runtime.build(), owns_runtime=True)
