@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup demo test lint bench models clean i18n screenshots
+.PHONY: help setup demo test check lint format bench models clean i18n screenshots
 
 help:  ## list the verbs
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -21,16 +21,30 @@ demo: $(STAMP)  ## run the main job on the embedded default (SQLite, one process
 	$(BIN)/wenming demo
 	$(BIN)/wenming serve --demo
 
-test: $(STAMP)  ## run the whole test suite (lint and type checks included)
-	$(BIN)/ruff check src tests bench
+test: $(STAMP)  ## run the whole test suite CI runs (lint, format, types, layer contracts, every test)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
-lint: $(STAMP)  ## ruff and mypy only
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+check: $(STAMP)  ## the quick inner loop: lint, types, contracts, the tests without PostgreSQL, Redis, faults or a browser
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q -x -m "not postgres and not redis and not fault and not slow" \
+		--ignore=tests/web/test_browser.py --ignore=tests/fault
+
+lint: $(STAMP)  ## ruff (lint and format check), mypy and the layer contracts only
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(STAMP)  ## apply ruff's formatter and safe fixes to the whole tree
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
 
 bench: $(STAMP)  ## run the benchmarks (they print figures; they never fail the build)
 	$(BIN)/python bench/screen_throughput.py

@@ -22,3 +22,15 @@ def test_core_imports_no_outer_layer() -> None:
             offenders += [f"{path.name}: {n}" for n in names
                           if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)]
     assert offenders == []
+
+
+def test_the_package_root_holds_only_the_composition_root_settings_and_layers() -> None:
+    root = Path(wenming.core.__file__).parent.parent
+    modules = sorted(p.name for p in root.glob("*.py"))
+    assert modules == ["__init__.py", "config.py"]
+    layers = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != "__pycache__")
+    assert layers == ["api", "cli", "core", "detectors", "http", "policies", "queue", "runtime",
+                      "server", "service", "store", "web", "worker"]  # fmt: skip
+    for layer in layers:
+        doc = ast.get_docstring(ast.parse((root / layer / "__init__.py").read_text("utf-8")))
+        assert doc and len(doc.splitlines()) >= 3, f"{layer}/__init__.py needs a docstring"

@@ -121,6 +121,36 @@ class Settings(BaseSettings):
         "its decisions beside the live ones without acting on them (shadow mode)",
     )
 
+    # -- the engine (docs/detectors.md, docs/models.md, docs/factchecks.md) --
+    cascade: bool = Field(
+        default=False,
+        description="run the classifiers' second stage (an e5 embedding of the items the fast "
+        "model is unsure of): more accurate, far slower; for back-office or low volume",
+    )
+    model_path: str = Field(
+        default="",
+        description="folders (os.pathsep-separated) searched for classifier models before "
+        "./models and the packaged ones",
+    )
+    embed_threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="threads of the one multilingual-e5 embedding engine per process "
+        "(default: the engine's, all cores)",
+    )
+    factchecks_dir: Path | None = Field(
+        default=None,
+        description="fact-check registry directory that `wenming screen` and `wenming claims` "
+        "use without a database (default ./wenming-factchecks); the server screens against "
+        "the database instead",
+    )
+    factchecks_check_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="how often screening looks for fact-checks published since its last look "
+        "(only the new ones are read)",
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.env != "development" and self.secret_key.get_secret_value() == DEV_SECRET:

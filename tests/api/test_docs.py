@@ -34,10 +34,36 @@ def test_every_route_is_documented(runtime: Runtime) -> None:
     assert missing == [], f"routes documented on no page under docs/: {missing}"
 
 
-@pytest.mark.parametrize(
-    "command",
-    ["wenming serve", "wenming db upgrade", "wenming db current", "wenming keys create",
-     "wenming keys list", "wenming keys revoke", "wenming audit verify"],
-)  # fmt: skip
-def test_every_service_command_is_documented(command: str) -> None:
-    assert command in (DOCS / "operations.md").read_text(encoding="utf-8")
+def _commands() -> list[str]:
+    """Every command of the ``wenming`` CLI, read from the Typer app itself."""
+    import typer
+
+    from wenming.cli import _load_commands, app
+
+    _load_commands()
+
+    def walk(group: typer.Typer, prefix: str) -> list[str]:
+        out = []
+        for cmd in group.registered_commands:
+            name = cmd.name or (cmd.callback.__name__ if cmd.callback else "")
+            out.append(f"{prefix} {name.rstrip('_').replace('_', '-')}")
+        for sub in group.registered_groups:
+            assert sub.typer_instance is not None and sub.name is not None
+            out += walk(sub.typer_instance, f"{prefix} {sub.name}")
+        return out
+
+    return sorted(walk(app, "wenming"))
+
+
+def test_the_command_list_is_read_from_the_cli() -> None:
+    found = _commands()
+    assert {"wenming serve", "wenming screen", "wenming claims import", "wenming keys create",
+            "wenming audit verify"} <= set(found)
+    assert len(found) >= 25
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_is_documented(command: str) -> None:
+    assert f"`{command}" in _docs() or f"{command} " in _docs() or f"{command}\n" in _docs(), (
+        f"{command!r} is documented on no page under docs/"
+    )

@@ -117,3 +117,52 @@ def test_match_counts_come_from_screening(
     one = client.get("/v1/factchecks/fc-5g").json()
     assert one["matches"] == 2
     assert client.get("/v1/factchecks/fc-salt").json()["matches"] == 0
+
+
+DB_POLICY = """\
+categories:
+  misinformation: {label_at: 0.5}
+factchecks: {category: misinformation, suggest_at: 0.3}
+"""
+
+
+def test_published_factchecks_reach_screening_without_a_pull(
+    client: TestClient, keys: Keys, factchecker: str, settings: Settings, tmp_path: Path
+) -> None:
+    """The database is the registry: no `wenming claims pull`, and later fact-checks are
+    read incrementally (only what changed since the last look)."""
+    (tmp_path / "policy.yaml").write_text(DB_POLICY, encoding="utf-8")
+    live = settings.model_copy(
+        update={"policy": tmp_path / "policy.yaml", "factchecks_check_seconds": 0.0}
+    )
+    _publish(client, factchecker, 1)  # fc-5g only
+    rt = Runtime.build(live)
+    try:
+        with TestClient(create_app(rt)) as screening:
+
+            calls = iter(range(100))
+
+            def labels(text: str) -> list[str]:  # a new item id each time: /v1/screen is idempotent
+                body = {"items": [{"id": f"p{next(calls)}", "text": text}]}
+                r = screening.post("/v1/screen", json=body, headers=auth(keys.acme))
+                assert r.status_code == 200, r.text
+                return list(r.json()["results"][0]["labels"])
+
+            assert labels("BREAKING: 5G towers are spreading the coronavirus!") == [
+                "misinformation"
+            ]
+            salt = "Eating iodized salt protects you from nuclear radiation, stock up now"
+            assert labels(salt) == []
+            index = rt.factcheck_index
+            before = dict(index._rows)
+            for body in FACTCHECKS[1:]:
+                r = client.post("/v1/factchecks", json=body, headers=auth(factchecker))
+                assert r.status_code == 201, r.text
+            assert labels(salt) == ["misinformation"]
+            # the fact-checks read before were kept, not reloaded
+            assert all(index._rows[k][2] is v[2] for k, v in before.items())
+            withdrawn = client.delete("/v1/factchecks/fc-salt", headers=auth(factchecker))
+            assert withdrawn.status_code == 204, withdrawn.text
+            assert labels(salt) == []
+    finally:
+        rt.close()

@@ -9,7 +9,7 @@ import pytest
 from wenming.core.model import Item
 from wenming.core.normalize import normalize
 from wenming.core.policy import PolicyError
-from wenming.detectors.base import Prepared, Registry
+from wenming.detectors.base import Prepared, Registry, Resources
 from wenming.detectors.claims.registry import FactCheckDir
 from wenming.detectors.screener import Screener
 from wenming.policies.loader import parse_policy
@@ -17,11 +17,8 @@ from wenming.policies.loader import parse_policy
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "detectors.md"
 
 
-def test_every_detector_flags_each_of_its_examples(
-    registry: FactCheckDir, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("WENMING_FACTCHECKS_DIR", str(registry.path))
-    screener = Screener.from_policy(None)
+def test_every_detector_flags_each_of_its_examples(registry: FactCheckDir) -> None:
+    screener = Screener.from_policy(None, resources=Resources(factchecks_dir=registry.path))
     names = [d.name for d in screener.detectors]
     assert names == Registry.from_entry_points().names, "the default policy uses every detector"
     for det in screener.detectors:
@@ -67,7 +64,7 @@ def test_a_third_party_plugin_owns_its_policy_keys() -> None:
         return tuple(seen) or None
 
     registry = Registry.from_entry_points()
-    registry.register(DetectorPlugin(name="shouting", version="3", build=lambda p: None,
+    registry.register(DetectorPlugin(name="shouting", version="3", build=lambda p, r: None,
                                      parse=parse, category_keys=frozenset({"shout_at_caps"})))
     policy = parse_policy("categories:\n  spam: {shout_at_caps: 12, block_at: 0.9}\n",
                           registry=registry)

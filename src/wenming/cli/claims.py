@@ -1,9 +1,11 @@
 """``wenming claims``: import, export and match fact-checks (the rumor-busting registry).
 
-The registry is a directory (``--registry``, default ``$WENMING_FACTCHECKS_DIR`` or
-``./wenming-factchecks``) holding the fact-checks and their embeddings. ``import``
-validates the whole file before writing anything, then embeds only what is new or
-changed; ``match`` runs the same cascade the screening detector uses.
+The fact-check database (``WENMING_DATABASE_URL``) is the single source of truth: the
+server screens against it, and ``import`` writes into it unless ``--registry`` names a
+registry directory (for ``wenming screen`` without a database; the ``factchecks_dir``
+setting, ``WENMING_FACTCHECKS_DIR``, is the default directory of the other commands).
+``import`` validates the whole file before writing anything, then embeds only what is
+new or changed; ``match`` runs the same cascade the screening detector uses.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from wenming.cli import app
 from wenming.cli.itemfile import BadLine, read_items
-from wenming.core.factcheck import FactCheckError
+from wenming.core.factcheck import FactCheck, FactCheckError
 from wenming.detectors.claims.embed import E5Embedder
 from wenming.detectors.claims.formats import (
     FORMATS,
@@ -78,9 +80,16 @@ def _progress(label: str) -> Progress:
 def import_(
     file: Annotated[Path, typer.Argument(help="ClaimReview JSON-LD, CSV or JSONL file.")],
     fmt: FormatOpt = None,
-    registry: RegistryOpt = Path(DEFAULT_DIR),
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            help="Import into this registry directory instead of the database.",
+        ),
+    ] = None,
 ) -> None:
-    """Add fact-checks to the registry (changed ones get a new version) and embed them.
+    """Add fact-checks to the database (or a registry directory) and embed them; changed
+    ones get a new version.
 
     The whole file is checked first: if any record is bad, the errors are listed with their line or position and nothing is imported (exit status 2).
     """  # noqa: E501
@@ -94,6 +103,9 @@ def import_(
     except FactCheckError as exc:
         err.print(f"[bold red]import refused[/] {exc}")
         raise typer.Exit(2) from None
+    if registry is None:
+        _into_database(incoming)
+        return
     reg = FactCheckDir(registry)
     report = reg.upsert(incoming)
     factchecks = reg.load()
@@ -104,6 +116,29 @@ def import_(
         f"[bold]imported {len(incoming)} fact-check(s)[/] into {registry}: "
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
         f"{len(factchecks)} in the registry"
+    )
+
+
+def _into_database(incoming: list[FactCheck]) -> None:
+    from datetime import UTC, datetime
+
+    from wenming.cli import _service
+    from wenming.service import factcheck
+
+    rt = _service.runtime()
+    try:
+        with _progress("embedding") as bar:
+            bar.add_task("embed", total=None)
+            done = factcheck.put(
+                rt.store, rt.resources.embedder(), incoming, actor="cli", now=datetime.now(UTC)
+            )
+    finally:
+        rt.close()
+    counts = {k: sum(1 for _, c in done if c == k) for k in ("created", "updated", "unchanged")}
+    err.print(
+        f"[bold]imported {len(incoming)} fact-check(s)[/] into the database: "
+        f"{counts['created']} added, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged"
     )
 
 
@@ -208,7 +243,7 @@ def push(registry: RegistryOpt = Path(DEFAULT_DIR)) -> None:
         with _progress("embedding") as bar:
             bar.add_task("embed", total=None)
             done = factcheck.put(
-                rt.store, E5Embedder(), factchecks, actor="cli", now=datetime.now(UTC)
+                rt.store, rt.resources.embedder(), factchecks, actor="cli", now=datetime.now(UTC)
             )
     finally:
         rt.close()

@@ -22,11 +22,13 @@ from rich.text import Text
 
 from wenming.cli import app
 from wenming.cli.itemfile import BadLine, read_items, write_decision
+from wenming.config import Settings
 from wenming.core.model import Decision, Item
 from wenming.core.policy import PolicyError
 from wenming.detectors.base import Registry
 from wenming.detectors.screener import Screener
 from wenming.policies import default_examples_path
+from wenming.runtime import resources_for
 
 BATCH = 256
 err = Console(stderr=True)
@@ -42,7 +44,7 @@ PolicyOpt = Annotated[
 
 def _load(policy: Path | None) -> Screener:
     try:
-        return Screener.from_policy(policy)
+        return Screener.from_policy(policy, resources=resources_for(Settings()))
     except PolicyError as exc:
         err.print(f"[bold red]policy error[/] {exc}")
         raise typer.Exit(2) from None

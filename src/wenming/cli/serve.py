@@ -87,7 +87,9 @@ def serve(
 
 def _seed(rt: Runtime) -> None:
     # Fact-checks first, so example posts that restate a debunked claim are labelled.
-    published = demo_service.seed_factchecks(rt.store, default_factchecks_path())
+    published = demo_service.seed_factchecks(
+        rt.store, rt.resources.embedder(), default_factchecks_path()
+    )
     if published:
         err.print(f"demo fact-checks: {published} published to the rumor-busting registry")
     seeded = demo_service.seed(

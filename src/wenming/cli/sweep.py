@@ -20,9 +20,10 @@ from rich.table import Table
 from wenming.cli import app
 from wenming.cli._service import err, runtime, settings
 from wenming.cli.worker import stopping_on_signals
+from wenming.config import Settings
 from wenming.core.policy import PolicyError
 from wenming.detectors.screener import Screener
-from wenming.runtime import Runtime
+from wenming.runtime import Runtime, resources_for
 from wenming.service import backtest as backtest_service
 from wenming.service import sweep as sweep_service
 from wenming.worker.loop import Worker, WorkerConfig, default_name
@@ -36,7 +37,7 @@ PlatformOpt = Annotated[str | None, typer.Option(help="Only this platform's item
 
 def _candidate(path: Path) -> Screener:
     try:
-        return Screener.from_policy(path)
+        return Screener.from_policy(path, resources=resources_for(Settings()))
     except PolicyError as exc:
         err.print(f"[bold red]policy error[/] {exc}")
         raise typer.Exit(2) from None

@@ -12,14 +12,20 @@ would use (see :mod:`wenming.detectors.builtin` and ``docs/detectors.md``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from wenming.core.model import Item, Signal
 from wenming.core.normalize import Normalized
 from wenming.core.policy import Category, Policy, PolicyReader
+
+if TYPE_CHECKING:
+    from wenming.detectors.claims.embed import E5Embedder
+    from wenming.detectors.claims.matcher import Matcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +51,47 @@ class Detector(Protocol):
         ...
 
 
-DetectorFactory = Callable[[Policy], Detector | None]
+class FactCheckSource(Protocol):
+    """The live fact-check registry: a matcher that is current when asked for."""
+
+    def matcher(self) -> Matcher:
+        """A matcher over the fact-checks as they are now."""
+        ...
+
+
+@dataclass
+class Resources:
+    """What the composition root lends the detectors it builds: their settings and the
+    heavy objects they share.
+
+    One embedding engine per process (:meth:`embedder`, loaded on first use) serves the
+    claim matcher, the classifiers' second stage and fact-check search. ``factchecks``
+    is the live registry (the database, through the service layer); without one the
+    claims detector reads the registry directory ``factchecks_dir``.
+    """
+
+    cascade: bool = False
+    model_path: tuple[Path, ...] = ()
+    embed_threads: int | None = None
+    factchecks_dir: Path | None = None
+    factchecks: FactCheckSource | None = None
+    _embedder: E5Embedder | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def embedder(self) -> E5Embedder:
+        """The process's one multilingual-e5 engine (created once, loaded on first use)."""
+        with self._lock:
+            if self._embedder is None:
+                from wenming.detectors.claims.embed import E5Embedder
+
+                self._embedder = E5Embedder(threads=self.embed_threads)
+            return self._embedder
+
+
+DetectorFactory = Callable[[Policy, Resources], Detector | None]
 """Builds a detector for a policy, or returns ``None`` when the policy does not use it."""
+
+LegacyFactory = Callable[[Policy], Detector | None]
 
 Parse = Callable[[PolicyReader, Mapping[str, Category]], object | None]
 Summary = Callable[[object, str], Mapping[str, Any]]
@@ -63,7 +108,8 @@ class DetectorPlugin:
     ``parse`` reads only ``category_keys`` (in each category) and ``top_keys`` and
     returns the plugin's parsed part (kept in :attr:`Policy.parts` under ``name``), or
     ``None`` when the policy does not use it; ``build`` makes the detector from the
-    policy (reading ``policy.part(name)``) or returns ``None``. ``summary`` says, for
+    policy (reading ``policy.part(name)``) and the composition root's
+    :class:`Resources`, or returns ``None``. ``summary`` says, for
     the console and ``wenming policy check``, what the part holds for one category.
     """
 
@@ -80,7 +126,7 @@ class Register(Protocol):
     """What a plugin hook receives: ``register(plugin)`` (or the older
     ``register(name, factory)`` for a detector without policy keys)."""
 
-    def __call__(self, plugin: DetectorPlugin | str, factory: DetectorFactory | None = None,
+    def __call__(self, plugin: DetectorPlugin | str, factory: LegacyFactory | None = None,
                  /) -> None: ...
 
 
@@ -90,12 +136,14 @@ class Registry:
     def __init__(self) -> None:
         self._plugins: dict[str, DetectorPlugin] = {}
 
-    def register(self, plugin: DetectorPlugin | str, factory: DetectorFactory | None = None,
+    def register(self, plugin: DetectorPlugin | str, factory: LegacyFactory | None = None,
                  /) -> None:
         if isinstance(plugin, str):
             if factory is None:
                 raise TypeError("register(name, factory) needs a factory")
-            plugin = DetectorPlugin(name=plugin, version="0", build=factory)
+            legacy = factory
+            plugin = DetectorPlugin(name=plugin, version="0",
+                                    build=lambda policy, _resources: legacy(policy))
         if plugin.name in self._plugins:
             raise ValueError(f"a detector named {plugin.name!r} is already registered")
         self._plugins[plugin.name] = plugin
@@ -108,9 +156,10 @@ class Registry:
     def plugins(self) -> list[DetectorPlugin]:
         return list(self._plugins.values())
 
-    def build(self, policy: Policy) -> list[Detector]:
+    def build(self, policy: Policy, resources: Resources | None = None) -> list[Detector]:
         """Every registered detector that the policy uses, in registration order."""
-        built = (plugin.build(policy) for plugin in self._plugins.values())
+        lent = resources or Resources()
+        built = (plugin.build(policy, lent) for plugin in self._plugins.values())
         return [d for d in built if d is not None]
 
     def summary(self, policy: Policy, category: str) -> dict[str, Any]:

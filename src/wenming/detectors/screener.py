@@ -18,7 +18,7 @@ from wenming.core.decide import decide
 from wenming.core.model import Decision, Item, Signal
 from wenming.core.normalize import normalize
 from wenming.core.policy import Policy
-from wenming.detectors.base import Detector, Prepared, Registry
+from wenming.detectors.base import Detector, Prepared, Registry, Resources
 from wenming.policies.loader import load_policy
 
 ItemLike = Item | str | Mapping[str, Any]
@@ -32,16 +32,18 @@ class Screener:
         self.detectors = list(detectors)
 
     @classmethod
-    def from_policy(cls, path: str | Path | None = None, *,
-                    registry: Registry | None = None) -> Screener:
+    def from_policy(cls, path: str | Path | None = None, *, registry: Registry | None = None,
+                    resources: Resources | None = None) -> Screener:
         """Load the policy at ``path`` (the bundled default pack if ``None``) and build."""
         registry = registry or Registry.from_entry_points()
-        return cls.build(load_policy(path, registry=registry), registry=registry)
+        return cls.build(load_policy(path, registry=registry), registry=registry,
+                         resources=resources)
 
     @classmethod
-    def build(cls, policy: Policy, *, registry: Registry | None = None) -> Screener:
+    def build(cls, policy: Policy, *, registry: Registry | None = None,
+              resources: Resources | None = None) -> Screener:
         registry = registry or Registry.from_entry_points()
-        return cls(policy, registry.build(policy))
+        return cls(policy, registry.build(policy, resources))
 
     def screen(self, items: Iterable[ItemLike]) -> list[Decision]:
         """Screen a batch; one decision per item, in order. Strings get ids "0", "1", …"""

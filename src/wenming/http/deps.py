@@ -41,13 +41,8 @@ async def get_store(runtime: RuntimeDep) -> Store:
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-async def get_index(request: Request) -> FactCheckIndex:
-    index = getattr(request.app.state, "factcheck_index", None)
-    if index is None:
-        from wenming.detectors.claims.embed import E5Embedder
-
-        index = request.app.state.factcheck_index = FactCheckIndex(E5Embedder())
-    return cast(FactCheckIndex, index)
+async def get_index(runtime: RuntimeDep) -> FactCheckIndex:
+    return runtime.factcheck_index
 
 
 IndexDep = Annotated[FactCheckIndex, Depends(get_index)]

@@ -10,16 +10,19 @@ built on first use, since commands such as ``wenming keys create`` never need it
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wenming.config import Settings
 from wenming.core.policy import Policy
-from wenming.detectors.base import Registry
+from wenming.detectors.base import Registry, Resources
 from wenming.service.cases import DecisionHook, case_hook
+from wenming.service.factcheck import FactCheckIndex, StoreFactChecks
 from wenming.service.keys import KeyVerifier
 from wenming.service.recorder import Recorder
 from wenming.service.screening import ScreenerLike
@@ -43,9 +46,11 @@ class Runtime:
     keys: KeyVerifier
     recorder: Recorder
     _screener: ScreenerLike | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
     _work: WorkStream | None = None
     _registry: Registry | None = None
+    _resources: Resources | None = None
+    _factcheck_index: FactCheckIndex | None = None
     #: What "now" is for use cases that keep time (SLAs, sanction expiry); tests move it.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
@@ -104,9 +109,40 @@ class Runtime:
                     from wenming.detectors.screener import Screener
 
                     self._screener = Screener.from_policy(
-                        self.settings.policy, registry=self.registry
+                        self.settings.policy, registry=self.registry, resources=self.resources
                     )
         return self._screener
+
+    def screener_for(self, path: Path) -> ScreenerLike:
+        """A screener for another policy file (sweeps, shadow mode), sharing this runtime's
+        plugins and resources."""
+        from wenming.detectors.screener import Screener
+
+        return Screener.from_policy(path, registry=self.registry, resources=self.resources)
+
+    @property
+    def resources(self) -> Resources:
+        """What the detectors share: settings, one embedding engine, and the fact-check
+        database as the live registry the claims detector matches against."""
+        with self._lock:
+            if self._resources is None:
+                self._resources = resources_for(self.settings)
+                self._factcheck_index = FactCheckIndex(
+                    self._resources.embedder(),
+                    check_seconds=self.settings.factchecks_check_seconds,
+                )
+                self._resources.factchecks = StoreFactChecks(self._factcheck_index, self.store)
+            return self._resources
+
+    @property
+    def factcheck_index(self) -> FactCheckIndex:
+        """The fact-check index search and screening share (built with :attr:`resources`)."""
+        index = self._factcheck_index
+        if index is None:
+            _ = self.resources
+            index = self._factcheck_index
+        assert index is not None
+        return index
 
     @property
     def registry(self) -> Registry:
@@ -136,7 +172,9 @@ class Runtime:
                 if self._work is None:
                     from wenming.runtime.streams import WorkStream
 
-                    self._work = WorkStream(self.settings, lambda: self.screener)
+                    self._work = WorkStream(
+                        self.settings, lambda: self.screener, load=self.screener_for
+                    )
         return self._work
 
     def close(self) -> None:
@@ -144,3 +182,14 @@ class Runtime:
             self._work.close()
         self.recorder.close()
         self.store.close()
+
+
+def resources_for(settings: Settings) -> Resources:
+    """The detectors' resources from the settings, without a live fact-check database
+    (what ``wenming screen`` and the other file commands use)."""
+    return Resources(
+        cascade=settings.cascade,
+        model_path=tuple(Path(p) for p in settings.model_path.split(os.pathsep) if p),
+        embed_threads=settings.embed_threads,
+        factchecks_dir=settings.factchecks_dir,
+    )

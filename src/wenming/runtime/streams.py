@@ -22,8 +22,10 @@ from wenming.service.screening import ScreenerLike
 class PolicyScreeners:
     """The live screener, screeners for the policy versions sweeps name, and the shadow."""
 
-    def __init__(self, live: Callable[[], ScreenerLike], *, shadow: Path | None = None) -> None:
+    def __init__(self, live: Callable[[], ScreenerLike], *, shadow: Path | None = None,
+                 load: Callable[[Path], ScreenerLike] | None = None) -> None:
         self._live = live
+        self._load = load or _load
         self._shadow_path = shadow
         self._shadow: ScreenerLike | None = None
         self._by_source: dict[str, ScreenerLike] = {}
@@ -39,7 +41,7 @@ class PolicyScreeners:
         with self._lock:
             found = self._by_source.get(source)
             if found is None or found.policy.version != version:
-                found = self._by_source[source] = _load(Path(source))
+                found = self._by_source[source] = self._load(Path(source))
         if found.policy.version != version:
             raise ValueError(
                 f"the policy at {source} is now version {found.policy.version}, "
@@ -53,7 +55,7 @@ class PolicyScreeners:
         if self._shadow is None:
             with self._lock:
                 if self._shadow is None:
-                    self._shadow = _load(self._shadow_path)
+                    self._shadow = self._load(self._shadow_path)
         return self._shadow
 
 
@@ -67,7 +69,8 @@ class WorkStream:
     """Queues (``items`` for live traffic, ``sweeps`` for re-screening), metrics, the
     outbox bookkeeping of the in-process queue, and the screeners."""
 
-    def __init__(self, settings: Settings, live: Callable[[], ScreenerLike]) -> None:
+    def __init__(self, settings: Settings, live: Callable[[], ScreenerLike], *,
+                 load: Callable[[Path], ScreenerLike] | None = None) -> None:
         self.settings = settings
 
         def make(name: str) -> WorkQueue:
@@ -84,7 +87,7 @@ class WorkStream:
         self.metrics = Metrics()
         self.metrics.watch(self.queues)
         self.outbox = Outbox()
-        self.screeners = PolicyScreeners(live, shadow=settings.shadow_policy)
+        self.screeners = PolicyScreeners(live, shadow=settings.shadow_policy, load=load)
 
     @property
     def queues(self) -> list[WorkQueue]:

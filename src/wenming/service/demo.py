@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from wenming.core.model import Item
+from wenming.detectors.claims.embed import Embedder
 from wenming.service import keys, screening
 from wenming.service.recorder import DecisionHook
 from wenming.service.screening import ScreenerLike
@@ -72,14 +73,13 @@ def seed(
     )
 
 
-def seed_factchecks(store: Store, path: Path | None) -> int:
+def seed_factchecks(store: Store, embedder: Embedder, path: Path | None) -> int:
     """Publish the bundled demo fact-checks (JSONL) into the registry; returns how many."""
     if path is None or not path.is_file():
         return 0
-    from wenming.detectors.claims.embed import E5Embedder
     from wenming.detectors.claims.formats import read_factchecks
     from wenming.service import factcheck
 
     records = read_factchecks(path.read_bytes(), fmt="jsonl", source=str(path))
-    done = factcheck.put(store, E5Embedder(), records, actor="demo", now=datetime.now(UTC))
+    done = factcheck.put(store, embedder, records, actor="demo", now=datetime.now(UTC))
     return sum(1 for _, change in done if change != "unchanged")

@@ -11,7 +11,9 @@ screening detector reads, which is how the database reaches screening workers.
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -45,28 +47,69 @@ class FactCheckView:
 
 
 class FactCheckIndex:
-    """The matcher over the stored registry, rebuilt when the registry changes."""
+    """The matcher over the stored registry, kept current incrementally.
 
-    def __init__(self, embedder: Embedder) -> None:
+    The database is the single source of truth: search and screening both ask this
+    index, which (at most every ``check_seconds``) compares the registry's stamp and,
+    when it changed, reads only the fact-checks written since the last look, reusing
+    every stored embedding; the matcher is then rebuilt from memory.
+    """
+
+    def __init__(self, embedder: Embedder, *, check_seconds: float = 0.0) -> None:
         self.embedder = embedder
+        self.check_seconds = check_seconds
         self._matcher: Matcher | None = None
         self._stamp: object = None
+        self._checked = -math.inf
+        self._since: datetime | None = None
+        self._rows: dict[str, tuple[int, FactCheck, np.ndarray, datetime]] = {}
         self._lock = threading.Lock()
 
     def matcher(self, store: Store) -> Matcher:
+        now = time.monotonic()
+        if self._matcher is not None and now - self._checked < self.check_seconds:
+            return self._matcher
         with store.engine.connect() as conn:
             stamp = db.factcheck_stamp(conn)
         with self._lock:
+            self._checked = now
             if self._matcher is None or stamp != self._stamp:
                 with store.engine.connect() as conn:
-                    rows = db.factcheck_all(conn)
-                self._matcher = Matcher(
-                    [r.factcheck for r in rows],
-                    _vectors(rows, self.embedder),
-                    embedder=self.embedder,
-                )
+                    changed = db.factcheck_changed(conn, self._since)
+                self._apply(changed)
+                ordered = sorted(self._rows.values(), key=lambda r: r[0])
+                vectors = (np.stack([r[2] for r in ordered]) if ordered
+                           else np.zeros((0, self.embedder.dim), dtype=np.float32))
+                self._matcher = Matcher([r[1] for r in ordered], vectors,
+                                        embedder=self.embedder)
                 self._stamp = stamp
             return self._matcher
+
+    def _apply(self, changed: Sequence[db.FactCheckRow]) -> None:
+        # The read starts at the last change seen, so it sees that row again: skip what
+        # is already held unchanged.
+        fresh = [r for r in changed
+                 if (held := self._rows.get(r.factcheck.id)) is None or held[3] != r.updated_at
+                 or r.deleted_at is not None]
+        live = [r for r in fresh if r.deleted_at is None]
+        for r in fresh:
+            self._rows.pop(r.factcheck.id, None)
+        for r, vec in zip(live, _vectors(live, self.embedder), strict=True):
+            self._rows[r.factcheck.id] = (r.seq, r.factcheck, vec, r.updated_at)
+        if changed:
+            latest = max(r.updated_at for r in changed)
+            self._since = latest if self._since is None else max(self._since, latest)
+
+
+class StoreFactChecks:
+    """The live fact-check source the screening detector reads: the index over a store."""
+
+    def __init__(self, index: FactCheckIndex, store: Store) -> None:
+        self.index = index
+        self.store = store
+
+    def matcher(self) -> Matcher:
+        return self.index.matcher(self.store)
 
 
 def _vectors(rows: Sequence[db.FactCheckRow], embedder: Embedder) -> np.ndarray:

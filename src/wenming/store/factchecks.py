@@ -150,6 +150,16 @@ def factcheck_all(conn: Connection) -> list[FactCheckRow]:
     return [_row(r) for r in conn.execute(stmt)]
 
 
+def factcheck_changed(conn: Connection, since: datetime | None) -> list[FactCheckRow]:
+    """Fact-checks written (published, edited or withdrawn) at or after ``since``, in
+    registration order; withdrawn ones carry ``deleted_at``. Every one when ``since`` is
+    ``None``."""
+    stmt = select(factchecks).order_by(factchecks.c.seq)
+    if since is not None:
+        stmt = stmt.where(factchecks.c.updated_at >= since)
+    return [_row(r) for r in conn.execute(stmt)]
+
+
 def factcheck_stamp(conn: Connection) -> tuple[int, datetime | None]:
     """Changes whenever the registry does: (row count, last change)."""
     row = conn.execute(select(func.count(), func.max(factchecks.c.updated_at))).one()

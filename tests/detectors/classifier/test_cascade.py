@@ -18,7 +18,6 @@ from wenming.detectors.classifier.data import Labelled
 from wenming.detectors.classifier.embed import DIM, EMBEDDER, embed
 from wenming.detectors.classifier.features import F32
 from wenming.detectors.classifier.model import (
-    CASCADE_ENV,
     MODEL_FILE,
     Cascade,
     Embedder,
@@ -111,13 +110,11 @@ def test_run_embeds_only_the_uncertain_band(fitted: Fitted) -> None:
     assert acc_both > acc_fast
 
 
-def test_environment_turns_the_cascade_off(fitted: Fitted, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cascade_is_off_unless_asked_for(fitted: Fitted) -> None:
     model, data, vectors = fitted.model, fitted.data, fitted.vectors
-    monkeypatch.setenv(CASCADE_ENV, "off")
     assert not model.uses_cascade()
     assert not model.run(data.texts, embedder=vectors).embedded.any()
-    monkeypatch.setenv(CASCADE_ENV, "on")
-    assert model.run(data.texts, embedder=vectors).embedded.any()
+    assert model.run(data.texts, cascade=True, embedder=vectors).embedded.any()
 
 
 def test_saved_and_loaded_with_its_second_stage(fitted: Fitted, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from tests.detectors.classifier.conftest import toy_rows
 from wenming.core.model import Item
 from wenming.core.normalize import normalize
-from wenming.detectors.base import Prepared, Registry
+from wenming.detectors.base import Prepared, Registry, Resources
 from wenming.detectors.classifier import detector as classifier
 from wenming.detectors.classifier.data import Labelled
 from wenming.detectors.classifier.model import ModelError, load_model
@@ -113,9 +113,8 @@ def test_a_trained_model_is_found_through_the_search_path(
     rows = toy_rows()
     data = Labelled([str(r["text"]) for r in rows], [str(r["label"]) for r in rows], "", "t")
     train(data, name="toy-abuse", options=TrainOptions(folds=3)).save(tmp_path / "toy-abuse")
-    monkeypatch.setenv("WENMING_MODEL_PATH", str(tmp_path))
     policy = parse_policy("categories:\n  abuse:\n    model: toy-abuse\n    review_at: 0.5\n")
-    s = Screener.build(policy)
+    s = Screener.build(policy, resources=Resources(model_path=(tmp_path,)))
     assert s.screen_one("you are a stupid moron").labels == ("abuse",)
     assert s.screen_one("thanks, so helpful and kind").labels == ()
 
@@ -130,9 +129,9 @@ def test_cascade_can_be_turned_off_and_evidence_names_the_stage(
     assert isinstance(fast, classifier.ClassifierDetector)
     signals = [s for item in fast.detect(batch) for s in item]
     assert signals and {s.detail["stage"] for s in signals} == {"fast"}
-    monkeypatch.setenv("WENMING_CASCADE", "off")
     default = classifier.build(policy)
     assert isinstance(default, classifier.ClassifierDetector)
     assert all(not m.uses_cascade(default.cascade) for m in default.models.values())
-    monkeypatch.setenv("WENMING_CASCADE", "on")
-    assert default.models["zh-offensive"].uses_cascade(default.cascade)
+    on = classifier.build(policy, Resources(cascade=True))
+    assert isinstance(on, classifier.ClassifierDetector)
+    assert on.models["zh-offensive"].uses_cascade(on.cascade)

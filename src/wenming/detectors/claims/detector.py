@@ -20,9 +20,15 @@ from pathlib import Path
 
 from wenming.core.model import Signal
 from wenming.core.policy import Policy
-from wenming.detectors.base import Detector, DetectorPlugin, Prepared
+from wenming.detectors.base import (
+    Detector,
+    DetectorPlugin,
+    FactCheckSource,
+    Prepared,
+    Resources,
+)
 from wenming.detectors.claims.config import TOP_KEYS, FactCheckPolicy, parse
-from wenming.detectors.claims.embed import E5Embedder, Embedder
+from wenming.detectors.claims.embed import Embedder
 from wenming.detectors.claims.matcher import Matcher, Thresholds
 from wenming.detectors.claims.registry import RECORDS, FactCheckDir, default_dir
 
@@ -31,40 +37,50 @@ VERSION = "1"
 RELOAD_CHECK_SECONDS = 5.0
 
 
-class ClaimsDetector:
-    """Matches items against a fact-check registry directory."""
+class DirSource:
+    """Fact-checks from a registry directory, re-read when its files change (checked
+    every few seconds): how ``wenming screen`` works without a database."""
 
-    name = NAME
-    version = VERSION
-
-    def __init__(
-        self, config: FactCheckPolicy, registry: FactCheckDir, *, embedder: Embedder | None = None
-    ) -> None:
-        self.config = config
+    def __init__(self, registry: FactCheckDir, embedder: Embedder) -> None:
         self.registry = registry
-        self.embedder = embedder or E5Embedder()
-        self.thresholds = Thresholds(config.suggest_at, config.act_at)
+        self.embedder = embedder
         self._lock = threading.Lock()
         self._stamp: float | None = None
         self._checked = 0.0
-        self.matcher = self._load()
+        self._matcher = self._load()
 
     def _load(self) -> Matcher:
         file = self.registry.path / RECORDS
         self._stamp = file.stat().st_mtime if file.exists() else None
-        return self.registry.matcher(self.embedder, thresholds=self.thresholds)
+        return self.registry.matcher(self.embedder)
 
-    def _current(self) -> Matcher:
+    def matcher(self) -> Matcher:
         now = time.monotonic()
         if now - self._checked < RELOAD_CHECK_SECONDS:
-            return self.matcher
+            return self._matcher
         with self._lock:
             self._checked = now
             file = self.registry.path / RECORDS
             stamp = file.stat().st_mtime if file.exists() else None
             if stamp != self._stamp:
-                self.matcher = self._load()
-        return self.matcher
+                self._matcher = self._load()
+        return self._matcher
+
+
+class ClaimsDetector:
+    """Matches items against the live fact-check registry (:class:`FactCheckSource`)."""
+
+    name = NAME
+    version = VERSION
+
+    def __init__(self, config: FactCheckPolicy, source: FactCheckSource) -> None:
+        self.config = config
+        self.source = source
+        self.thresholds = Thresholds(config.suggest_at, config.act_at)
+
+    @property
+    def matcher(self) -> Matcher:
+        return self.source.matcher()
 
     def examples(self) -> list[str]:
         return [fc.claim for fc in self.matcher.factchecks if fc.verdict in self.config.verdicts][
@@ -72,7 +88,7 @@ class ClaimsDetector:
         ]
 
     def detect(self, batch: Sequence[Prepared]) -> list[list[Signal]]:
-        matcher = self._current()
+        matcher = self.source.matcher()
         if not len(matcher):
             return [[] for _ in batch]
         results = matcher.match(
@@ -81,6 +97,7 @@ class ClaimsDetector:
         out: list[list[Signal]] = []
         for matches in results:
             best = next((m for m in matches if m.factcheck.verdict in self.config.verdicts), None)
+            th = self.thresholds
             if best is None:
                 out.append([])
                 continue
@@ -99,8 +116,8 @@ class ClaimsDetector:
                             "title": fc.title,
                             "sources": list(fc.sources[:3]),
                             "score": round(best.score, 4),
-                            "suggest": best.suggest,
-                            "act": best.act,
+                            "suggest": best.score >= th.suggest,
+                            "act": best.score >= th.act,
                         },
                     )
                 ]
@@ -108,11 +125,12 @@ class ClaimsDetector:
         return out
 
 
-def registry_for(policy: Policy) -> FactCheckDir:
-    """The registry directory a policy names (relative to the policy file), or the default."""
+def registry_for(policy: Policy, default: Path | None = None) -> FactCheckDir:
+    """The registry directory a policy names (relative to the policy file), or ``default``
+    (the ``factchecks_dir`` setting, else ``./wenming-factchecks``)."""
     config = factchecks_of(policy)
     if config is None or config.registry is None:
-        return FactCheckDir(default_dir())
+        return FactCheckDir(default or default_dir())
     path = Path(config.registry)
     source = Path(policy.source)
     if not path.is_absolute() and source.is_file():
@@ -120,12 +138,21 @@ def registry_for(policy: Policy) -> FactCheckDir:
     return FactCheckDir(path)
 
 
-def build(policy: Policy) -> Detector | None:
-    """The claims detector, if the policy has a ``factchecks:`` block."""
+def build(policy: Policy, resources: Resources | None = None) -> Detector | None:
+    """The claims detector, if the policy has a ``factchecks:`` block.
+
+    It matches against the composition root's live registry (the fact-check database)
+    unless the policy names a registry directory, or no live registry is lent (then the
+    ``factchecks_dir`` directory).
+    """
     config = factchecks_of(policy)
     if config is None:
         return None
-    return ClaimsDetector(config, registry_for(policy))
+    lent = resources or Resources()
+    if lent.factchecks is not None and config.registry is None:
+        return ClaimsDetector(config, lent.factchecks)
+    source = DirSource(registry_for(policy, lent.factchecks_dir), lent.embedder())
+    return ClaimsDetector(config, source)
 
 
 def factchecks_of(policy: Policy) -> FactCheckPolicy | None:

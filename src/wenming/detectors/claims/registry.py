@@ -41,8 +41,8 @@ Progress = Callable[[int], None]
 
 
 def default_dir() -> Path:
-    """``$WENMING_FACTCHECKS_DIR``, else ``./wenming-factchecks``."""
-    return Path(os.environ.get("WENMING_FACTCHECKS_DIR") or DEFAULT_DIR)
+    """The registry directory used when none is configured: ``./wenming-factchecks``."""
+    return Path(DEFAULT_DIR)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,10 @@ characters folded), so the evasions the normalizer undoes do not reach the model
 
 A model with a second stage (``zh-offensive``, ``en-offensive``) embeds the few items
 its fast stage is unsure of and re-scores them (:class:`~.model.Cascade`);
-the evidence then says ``"stage": "cascade"``. The second stage is off unless
-``WENMING_CASCADE=on`` (read at each batch) or ``cascade=True`` when the detector is
-built in code, because embeddings cost far more than the screening path's budget.
+the evidence then says ``"stage": "cascade"``. The second stage is off unless the
+``cascade`` setting (``WENMING_CASCADE=on``) or ``cascade=True`` when the detector is
+built in code turns it on, because embeddings cost far more than the screening path's
+budget.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from dataclasses import dataclass
 from wenming.core.model import Signal
 from wenming.core.normalize import has_han
 from wenming.core.policy import Policy
-from wenming.detectors.base import Detector, DetectorPlugin, Prepared
+from wenming.detectors.base import Detector, DetectorPlugin, Prepared, Resources
 from wenming.detectors.classifier.config import CATEGORY_KEYS, ClassifierConfig, ModelRef, parse
-from wenming.detectors.classifier.model import Model, load_model
+from wenming.detectors.classifier.model import Embedder, Model, load_model, search_path
 
 NAME = "classifier"
 VERSION = "1"
@@ -67,11 +68,13 @@ class ClassifierDetector:
         models: dict[str, Model],
         uses: dict[str, list[_Use]],
         *,
-        cascade: bool | None = None,
+        cascade: bool = False,
+        embedder: Embedder | None = None,
     ) -> None:
         self.models = models
         self.uses = uses
-        self.cascade = cascade  # None: follow WENMING_CASCADE (off unless "on")
+        self.cascade = cascade
+        self.embedder = embedder
 
     def examples(self) -> list[str]:
         return [_EXAMPLES[n] for n in self.models if n in _EXAMPLES]
@@ -84,7 +87,8 @@ class ClassifierDetector:
             wanted = [i for i, lang in enumerate(langs) if any(u.accepts(lang) for u in uses)]
             if not wanted:
                 continue
-            scored = model.run([batch[i].norm.canonical for i in wanted], cascade=self.cascade)
+            scored = model.run([batch[i].norm.canonical for i in wanted], cascade=self.cascade,
+                               embedder=self.embedder)
             detail = {"model": name, "model_version": model.version}
             stages = scored.embedded.tolist()
             for i, score, second in zip(wanted, scored.harm.tolist(), stages, strict=True):
@@ -101,12 +105,15 @@ class ClassifierDetector:
         return out
 
 
-def build(policy: Policy, *, cascade: bool | None = None) -> Detector | None:
+def build(policy: Policy, resources: Resources | None = None, *,
+          cascade: bool | None = None) -> Detector | None:
     """The classifier detector for ``policy``, or ``None`` when no category names a model.
 
-    ``cascade=False`` keeps every model on its fast stage; ``None`` follows
-    ``WENMING_CASCADE``.
+    Models are looked up on ``resources.model_path`` first; the second stage runs when
+    ``cascade`` (default: ``resources.cascade``, the ``WENMING_CASCADE`` setting) is on,
+    with the resources' shared embedding engine.
     """
+    lent = resources or Resources()
     part = policy.part(NAME)
     if not isinstance(part, ClassifierConfig):
         return None
@@ -119,8 +126,10 @@ def build(policy: Policy, *, cascade: bool | None = None) -> Detector | None:
             )
     if not uses:
         return None
-    models = {name: load_model(name) for name in uses}
-    return ClassifierDetector(models, uses, cascade=cascade)
+    search = [*lent.model_path, *search_path()]
+    models = {name: load_model(name, search) for name in uses}
+    return ClassifierDetector(models, uses, cascade=lent.cascade if cascade is None else cascade,
+                              embedder=lambda texts: lent.embedder().embed(texts, kind="query"))
 
 
 def _summary(part: object, cid: str) -> dict[str, list[str]]:

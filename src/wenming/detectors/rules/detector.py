@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from wenming.core.model import Signal
 from wenming.core.policy import Policy
-from wenming.detectors.base import Detector, DetectorPlugin, Prepared
+from wenming.detectors.base import Detector, DetectorPlugin, Prepared, Resources
 from wenming.detectors.rules.config import CATEGORY_KEYS, RulesConfig, parse
 
 NAME = "rules"
@@ -67,7 +67,7 @@ class RulesDetector:
         return out
 
 
-def build(policy: Policy) -> Detector | None:
+def build(policy: Policy, resources: Resources | None = None) -> Detector | None:
     """The rules detector, if the policy has any regex rule."""
     part = policy.part(NAME)
     return RulesDetector(part) if isinstance(part, RulesConfig) else None

@@ -17,7 +17,7 @@ import tldextract
 
 from wenming.core.model import Signal
 from wenming.core.policy import Policy
-from wenming.detectors.base import Detector, DetectorPlugin, Prepared
+from wenming.detectors.base import Detector, DetectorPlugin, Prepared, Resources
 from wenming.detectors.urls.config import CATEGORY_KEYS, TOP_KEYS, UrlsConfig, parse
 
 NAME = "urls"
@@ -119,7 +119,7 @@ def _parents(host: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels) - 1)]
 
 
-def build(policy: Policy) -> Detector | None:
+def build(policy: Policy, resources: Resources | None = None) -> Detector | None:
     """The URL detector, if the policy lists domains or scores URL shorteners."""
     part = policy.part(NAME)
     return UrlDetector(part) if isinstance(part, UrlsConfig) else None
