@@ -58,18 +58,27 @@ def test_duplicate_ids_and_foreign_platforms_are_refused(
                          items=[Item(id="a", text="x")])  # fmt: skip
 
 
-def test_concurrent_first_sends_of_one_item_both_succeed(
+def test_concurrent_first_sends_of_one_item_all_succeed_and_agree(
     store: Store, service_screener: Screener
 ) -> None:
+    # Each send looks for a stored decision before its write transaction, so sends that
+    # all look before any commits each write one (the synchronous path takes no claim);
+    # one that looks after a commit replays it. What must hold exactly: one item row,
+    # one stored decision per send that was not a replay and none other, every send
+    # answered with a stored decision, and the next send replaying the newest of them.
     acme = _platform(store)
     errors: list[BaseException] = []
+    answers: list[screening.ScreenOutcome] = []
+    lock = threading.Lock()
     barrier = threading.Barrier(4)
 
     def send() -> None:
         try:
             barrier.wait()
-            screening.screen(store, service_screener, platform=acme, principal=None,
-                             items=[Item(id="same", text="heroin", author="u1")])  # fmt: skip
+            out = screening.screen(store, service_screener, platform=acme, principal=None,
+                                   items=[Item(id="same", text="heroin", author="u1")])  # fmt: skip
+            with lock:
+                answers.extend(out)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -78,10 +87,18 @@ def test_concurrent_first_sends_of_one_item_both_succeed(
         th.start()
     for th in threads:
         th.join()
-    assert errors == []
+    assert errors == [] and len(answers) == 4
     item = store.item_get(acme.id, "same")
     assert item is not None and item.author == "u1"
-    assert 1 <= len(store.decision_list_for_item(item.id)) <= 4
+    stored = store.decision_list_for_item(item.id)
+    fresh = [a.decision for a in answers if not a.replayed]
+    assert sorted(d.id for d in stored) == sorted(d.id for d in fresh)
+    assert {a.decision.id for a in answers} <= {d.id for d in stored}
+    assert all(d.item_id == item.id and d.verdict == "block" for d in stored)
+    assert len({(d.text_hash, d.policy_version) for d in stored}) == 1
+    again = screening.screen(store, service_screener, platform=acme, principal=None,
+                             items=[Item(id="same", text="heroin", author="u1")])  # fmt: skip
+    assert again[0].replayed and again[0].decision == stored[0]
 
 
 def test_the_recorder_shares_transactions_and_isolates_failures(

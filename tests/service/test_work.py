@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from tests.databases import Database
 from tests.queues import redis_prefix as redis_prefix
 from tests.work import POISON, PoisonScreener, items, platform, work_settings
+from wenming.core.model import Item
 from wenming.detectors.screener import Screener
 from wenming.queue.base import Message
 from wenming.runtime import Runtime
@@ -139,6 +141,21 @@ def test_an_edited_item_gets_a_decision_for_its_new_text(rt: Runtime) -> None:
     assert item is not None and item.text == "now it says heroin"
     verdicts = [d.verdict for d in rt.store.decision_list_for_item(item.id)]
     assert verdicts == ["block", "allow"]
+
+
+def test_an_edited_items_posted_at_keeps_its_instant(rt: Runtime) -> None:
+    # The worker path once stored an edit's +08:00 time with the offset dropped on SQLite.
+    acme = platform(rt)
+    processor = Processor(rt.store, rt.work.screeners)
+    before = Item(id="e1", text="post", created_at="2026-03-01T09:00:00+08:00")
+    after = Item(id="e1", text="edited post", created_at="2026-03-01T10:30:00+08:00")
+    processor.process([Message("1-0", item_body(acme.id, before))])
+    stored = rt.store.item_get(acme.id, "e1")
+    assert stored is not None and stored.posted_at == datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
+    processor.process([Message("2-0", item_body(acme.id, after))])
+    edited = rt.store.item_get(acme.id, "e1")
+    assert edited is not None and edited.text == "edited post"
+    assert edited.posted_at == datetime(2026, 3, 1, 2, 30, tzinfo=UTC)
 
 
 def test_poison_is_isolated_retried_then_dead_lettered(

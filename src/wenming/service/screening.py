@@ -114,14 +114,16 @@ def prepare(
     job = Recording(
         platform=platform,
         actor=principal.actor if principal else "system",
-        fresh=[_new_item(items[n], hashes[n]) for n in todo if items[n].id not in refs],
+        fresh=[new_item(items[n], hashes[n]) for n in todo if items[n].id not in refs],
         changed=[
-            (refs[items[n].id].id, _new_item(items[n], hashes[n]))
+            (refs[items[n].id].id, new_item(items[n], hashes[n]))
             for n in todo
             if items[n].id in refs and refs[items[n].id].text_hash != hashes[n]
         ],
         known={ext: ref.id for ext, ref in refs.items()},
-        decisions=[_new_decision(d, hashes[n], key_id) for n, d in zip(todo, decided, strict=True)],
+        decisions=[
+            new_decision(d, hashes[n], key_id=key_id) for n, d in zip(todo, decided, strict=True)
+        ],
     )
     return Prepared(outcomes, todo, job)
 
@@ -183,7 +185,9 @@ def statement_of_reasons(d: Decision) -> str:
     return " ".join(parts)
 
 
-def _new_item(it: Item, digest: str) -> NewItem:
+def new_item(it: Item, digest: str) -> NewItem:
+    """The one mapping of an incoming item to what the store keeps (the synchronous and
+    the work-stream paths both use it; the store normalises its times to UTC)."""
     return NewItem(
         external_id=it.id,
         text=it.text,
@@ -197,19 +201,24 @@ def _new_item(it: Item, digest: str) -> NewItem:
 
 
 def _parse_ts(value: str | None) -> datetime | None:
+    """An ISO 8601 time; one without an offset is taken as UTC, an unreadable one as none."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
-def _new_decision(d: Decision, digest: str, key_id: int | None) -> NewDecision:
+def new_decision(
+    d: Decision, digest: str, *, item_id: uuid.UUID = _PENDING, key_id: int | None = None
+) -> NewDecision:
+    """The one mapping of an engine decision to what the store keeps; ``item_id`` stays a
+    placeholder when the item is stored in the same transaction."""
     wire = d.to_dict()
     return NewDecision(
-        item_id=_PENDING,
+        item_id=item_id,
         item_external_id=d.item_id,
         text_hash=digest,
         verdict=d.verdict.value,

@@ -33,8 +33,8 @@ from wenming.core.model import Decision, Item
 from wenming.queue.base import Message, stream_id_ms
 from wenming.queue.metrics import Metrics
 from wenming.service import audit
-from wenming.service.screening import ScreenerLike, statement_of_reasons, text_hash
-from wenming.store.records import DecisionRecord, ItemRecord, NewDecision, NewItem, PlatformRecord
+from wenming.service.screening import ScreenerLike, new_decision, new_item, text_hash
+from wenming.store.records import DecisionRecord, ItemRecord, PlatformRecord
 from wenming.store.sql import Store, Tx
 from wenming.store.work import NewShadow, WorkTx, unavailable
 
@@ -318,13 +318,13 @@ class Processor:
             ids: dict[str, uuid.UUID] = {ext: ref.id for ext, ref in refs.items()}
             if kind == ITEM:
                 fresh = sorted(
-                    (_new_item(w.item, h) for w, h, _ in ok if w.item.id not in refs),
+                    (new_item(w.item, h) for w, h, _ in ok if w.item.id not in refs),
                     key=lambda it: it.external_id,
                 )
                 ids.update(tx.items_add(platform.id, fresh, now=now))
                 changed = sorted(
                     (
-                        (refs[w.item.id].id, _new_item(w.item, h))
+                        (refs[w.item.id].id, new_item(w.item, h))
                         for w, h, _ in ok
                         if w.item.id in refs and refs[w.item.id].text_hash != h
                     ),
@@ -334,7 +334,7 @@ class Processor:
             keys = [(ids[w.item.id], h, d.policy_version) for w, h, d in ok]
             won = wtx.claims_take(keys, now=now)
             fresh_decisions = [
-                (w, _new_decision(d, ids[w.item.id], h))
+                (w, new_decision(d, h, item_id=ids[w.item.id]))
                 for (w, h, d), key in zip(ok, keys, strict=True)
                 if key in won
             ]
@@ -397,31 +397,6 @@ def _screen_isolating(screener: ScreenerLike, items: list[Item]) -> list[Decisio
             return [describe(exc)]
     mid = len(items) // 2
     return _screen_isolating(screener, items[:mid]) + _screen_isolating(screener, items[mid:])
-
-
-def _new_item(it: Item, digest: str) -> NewItem:
-    posted: datetime | None = None
-    if it.created_at:
-        try:
-            posted = datetime.fromisoformat(it.created_at)
-        except ValueError:
-            posted = None
-        else:
-            posted = posted.replace(tzinfo=UTC) if posted.tzinfo is None else posted
-    return NewItem(
-        external_id=it.id, text=it.text, text_hash=digest, author=it.author, group=it.group,
-        lang=it.lang, urls=it.urls, posted_at=posted,
-    )  # fmt: skip
-
-
-def _new_decision(d: Decision, item_id: uuid.UUID, digest: str) -> NewDecision:
-    wire = d.to_dict()
-    return NewDecision(
-        item_id=item_id, item_external_id=d.item_id, text_hash=digest,
-        verdict=d.verdict.value, labels=tuple(d.labels), scores=wire["scores"],
-        evidence=wire["evidence"], reasons=tuple(d.reasons), policy_version=d.policy_version,
-        automated=d.automated, statement=statement_of_reasons(d),
-    )  # fmt: skip
 
 
 def _new_shadow(

@@ -169,7 +169,7 @@ def item_row(
         "text": it.text, "text_hash": it.text_hash,
         "author_id": subjects[("account", it.author)] if it.author else None,
         "group_id": subjects[("group", it.group)] if it.group else None,
-        "lang": it.lang, "urls": list(it.urls), "posted_at": it.posted_at,
+        "lang": it.lang, "urls": list(it.urls), "posted_at": _opt_utc(it.posted_at),
         "created_at": now, "updated_at": now,
     }  # fmt: skip
 
