@@ -13,13 +13,12 @@ from wenming.detectors.screener import Screener
 from wenming.service import audit, keys, screening
 from wenming.service.errors import ForbiddenError, InvalidError
 from wenming.service.recorder import Recorder, Recording
-from wenming.store.records import NewDecision, PlatformRecord
-from wenming.store.sql import Store
+from wenming.store import NewDecision, PlatformRecord, Store
 
 
 def _platform(store: Store, name: str = "acme") -> PlatformRecord:
     with store.transaction() as tx:
-        return tx.platform_add(name, title=name, now=datetime.now(UTC))
+        return tx.access.platform_add(name, title=name, now=datetime.now(UTC))
 
 
 def test_outcomes_follow_input_order_mixing_stored_and_new(
@@ -37,10 +36,10 @@ def test_outcomes_follow_input_order_mixing_stored_and_new(
     assert [o.decision.verdict for o in out] == ["allow", "block", "block"]
     assert all(o.decision.statement for o in out)
     # Nothing new at all: no write, no audit entry.
-    before = store.audit_latest()
+    before = store.audit.audit_latest()
     again = screening.screen(store, service_screener, platform=acme, principal=None,
                              items=[Item(id="b", text="heroin")])  # fmt: skip
-    assert again[0].replayed and store.audit_latest() == before
+    assert again[0].replayed and store.audit.audit_latest() == before
 
 
 def test_duplicate_ids_and_foreign_platforms_are_refused(
@@ -88,9 +87,9 @@ def test_concurrent_first_sends_of_one_item_all_succeed_and_agree(
     for th in threads:
         th.join()
     assert errors == [] and len(answers) == 4
-    item = store.item_get(acme.id, "same")
+    item = store.items.item_get(acme.id, "same")
     assert item is not None and item.author == "u1"
-    stored = store.decision_list_for_item(item.id)
+    stored = store.items.decision_list_for_item(item.id)
     fresh = [a.decision for a in answers if not a.replayed]
     assert sorted(d.id for d in stored) == sorted(d.id for d in fresh)
     assert {a.decision.id for a in answers} <= {d.id for d in stored}
@@ -131,7 +130,7 @@ def test_the_recorder_shares_transactions_and_isolates_failures(
     recorder.close()
     assert isinstance(results.pop(-1), KeyError)
     assert len(results) == 8
-    assert store.decision_count() == 8 * 5 + 1
+    assert store.items.decision_count() == 8 * 5 + 1
     report = audit.verify(store)
     assert report.ok and report.decisions_checked == 8 * 5 + 1
     with pytest.raises(RuntimeError):

@@ -21,7 +21,7 @@ from wenming.api.errors import ApiError
 from wenming.api.limits import TokenBuckets
 from wenming.runtime import Runtime
 from wenming.service.keys import Principal
-from wenming.store.sql import Store
+from wenming.store import Store
 
 _bearer = HTTPBearer(auto_error=False, description="an API key from `wenming keys create`")
 

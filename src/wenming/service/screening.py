@@ -22,14 +22,7 @@ from wenming.service import audit
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
 from wenming.service.recorder import DecisionHook, Recorder, Recording
-from wenming.store.records import (
-    DecisionRecord,
-    ItemRecord,
-    NewDecision,
-    NewItem,
-    PlatformRecord,
-)
-from wenming.store.sql import Store
+from wenming.store import DecisionRecord, ItemRecord, NewDecision, NewItem, PlatformRecord, Store
 
 # Placeholder item id of a decision whose item is stored in the same transaction.
 _PENDING = uuid.UUID(int=0)
@@ -95,7 +88,7 @@ def prepare(
         raise InvalidError("items: every item id in one request must be different")
     version = screener.policy.version
     hashes = [text_hash(it.text) for it in items]
-    refs = store.item_refs(platform, ids, policy_version=version)
+    refs = store.items.item_refs(platform, ids, policy_version=version)
 
     outcomes: list[ScreenOutcome | None] = [None] * len(items)
     todo: list[int] = []
@@ -241,7 +234,7 @@ def _require(principal: Principal, permission: Permission) -> None:
 def decision_get(store: Store, principal: Principal, decision_id: uuid.UUID) -> DecisionRecord:
     """One decision, if the caller may see it (another tenant's looks like a missing one)."""
     _require(principal, Permission.READ)
-    found = store.decision_get(decision_id)
+    found = store.items.decision_get(decision_id)
     if found is None or not principal.sees(found.platform_id):
         raise NotFoundError(f"no decision {decision_id}")
     return found
@@ -253,10 +246,10 @@ def item_history(
     """An item and its decisions, newest first."""
     _require(principal, Permission.READ)
     record = _platform_for(store, principal, platform)
-    item = store.item_get(record.id, external_id)
+    item = store.items.item_get(record.id, external_id)
     if item is None:
         raise NotFoundError(f"no item {external_id!r} on platform {record.name!r}")
-    return item, store.decision_list_for_item(item.id, limit=limit)
+    return item, store.items.decision_list_for_item(item.id, limit=limit)
 
 
 def _platform_for(store: Store, principal: Principal, name: str | None) -> PlatformRecord:
@@ -267,7 +260,7 @@ def _platform_for(store: Store, principal: Principal, name: str | None) -> Platf
         raise ForbiddenError(f"this key can only see platform {bound!r}")
     wanted = name or bound
     assert wanted is not None
-    record = store.platform_by_name(wanted)
+    record = store.access.platform_by_name(wanted)
     if record is None:
         raise NotFoundError(f"no platform {wanted!r}")
     return record
@@ -284,7 +277,7 @@ def policy_activate(
     store: Store, *, version: str, source: str, now: datetime | None = None
 ) -> bool:
     """Audit a change of the policy in force; ``False`` when ``version`` already is."""
-    last = store.audit_latest("policy.activate")
+    last = store.audit.audit_latest("policy.activate")
     if last is not None and last.payload.get("version") == version:
         return False
     now = now or datetime.now(UTC)

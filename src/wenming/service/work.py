@@ -34,9 +34,15 @@ from wenming.queue.base import Message, stream_id_ms
 from wenming.queue.metrics import Metrics
 from wenming.service import audit
 from wenming.service.screening import ScreenerLike, new_decision, new_item, text_hash
-from wenming.store.records import DecisionRecord, ItemRecord, PlatformRecord
-from wenming.store.sql import Store, Tx
-from wenming.store.work import NewShadow, WorkTx, unavailable
+from wenming.store import (
+    DecisionRecord,
+    ItemRecord,
+    NewShadow,
+    PlatformRecord,
+    Store,
+    Tx,
+    unavailable,
+)
 
 ITEM = "item"
 SWEEP = "sweep"
@@ -224,7 +230,7 @@ class Processor:
     def _platform(self, platform_id: int) -> PlatformRecord | None:
         found = self._platforms.get(platform_id)
         if found is None:
-            found = self.store.platform_get(platform_id)
+            found = self.store.access.platform_get(platform_id)
             if found is not None:
                 self._platforms[platform_id] = found
         return found
@@ -240,7 +246,7 @@ class Processor:
         version = screener.policy.version
         hashes = [text_hash(w.item.text) for w in works]
         with self._stage("lookup"):
-            refs = self.store.item_refs(
+            refs = self.store.items.item_refs(
                 platform, [w.item.id for w in works], policy_version=version
             )
         todo: list[int] = []
@@ -314,14 +320,14 @@ class Processor:
             return 0
         now = datetime.now(UTC)
         with self.store.transaction() as tx:
-            wtx = WorkTx(tx)
+            wtx = tx.work
             ids: dict[str, uuid.UUID] = {ext: ref.id for ext, ref in refs.items()}
             if kind == ITEM:
                 fresh = sorted(
                     (new_item(w.item, h) for w, h, _ in ok if w.item.id not in refs),
                     key=lambda it: it.external_id,
                 )
-                ids.update(tx.items_add(platform.id, fresh, now=now))
+                ids.update(tx.items.items_add(platform.id, fresh, now=now))
                 changed = sorted(
                     (
                         (refs[w.item.id].id, new_item(w.item, h))
@@ -330,7 +336,7 @@ class Processor:
                     ),
                     key=lambda pair: pair[1].external_id,
                 )
-                tx.items_update(platform.id, changed, now=now)
+                tx.items.items_update(platform.id, changed, now=now)
             keys = [(ids[w.item.id], h, d.policy_version) for w, h, d in ok]
             won = wtx.claims_take(keys, now=now)
             fresh_decisions = [
@@ -338,7 +344,7 @@ class Processor:
                 for (w, h, d), key in zip(ok, keys, strict=True)
                 if key in won
             ]
-            records = tx.decisions_add(platform, [nd for _, nd in fresh_decisions], now=now)
+            records = tx.items.decisions_add(platform, [nd for _, nd in fresh_decisions], now=now)
             if records:
                 payload: dict[str, Any] = {
                     "decisions": [[str(d.id), audit.decision_digest(d)] for d in records]

@@ -41,10 +41,11 @@ from wenming.core.policy import PolicyError
 from wenming.queue.base import DeadLetter, QueueError, QueueFullError
 from wenming.queue.metrics import CONTENT_TYPE
 from wenming.service import backtest as backtest_service
-from wenming.service import ingest, screening
+from wenming.service import ingest, keys, screening
+from wenming.service import sweep as sweep_service
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
-from wenming.store.work import WorkStore, unavailable
+from wenming.store import unavailable
 
 log = logging.getLogger("wenming.api")
 
@@ -155,7 +156,7 @@ def queues_list(key: CurrentKey, runtime: RuntimeDep) -> Queues:
 @router.get("/sweeps", response_model=Sweeps, summary="Sweeps and their progress")
 def sweeps_list(key: CurrentKey, runtime: RuntimeDep) -> Sweeps:
     _admin(key)
-    rows = WorkStore(runtime.store).sweep_list()
+    rows = sweep_service.sweep_list(runtime.store)
     return Sweeps(
         sweeps=[
             SweepOut(
@@ -181,7 +182,7 @@ def backtests_run(body: BacktestRequest, key: CurrentKey, runtime: RuntimeDep) -
     candidate = _candidate(body.policy)
     platform_id = None
     if body.platform is not None:
-        found = runtime.store.platform_by_name(body.platform)
+        found = keys.platform_find(runtime.store, body.platform)
         if found is None:
             raise NotFoundError(f"no platform {body.platform!r}")
         platform_id = found.id

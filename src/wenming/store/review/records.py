@@ -1,7 +1,7 @@
-"""Records of reports, cases, case decisions, appeals, strikes and sanctions.
+"""Records of reports, cases, case decisions and appeals, and their row mappers.
 
-Frozen, detached from any connection, timestamps UTC-aware (see :mod:`.records`);
-:mod:`.review` makes them from rows. What a record holds is what the service may use;
+Frozen, detached from any connection, timestamps UTC-aware; the repository makes them
+from rows. What a record holds is what the service may use;
 what reaches a caller is decided by the wire schemas (a reporter's identity, for one,
 stays in the service).
 """
@@ -13,11 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from wenming.store.rows import utc
-
-
-def opt_utc(value: datetime | None) -> datetime | None:
-    return None if value is None else utc(value)
+from wenming.store.base import opt_utc, utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,60 +130,6 @@ class AppealRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class StrikeRecord:
-    id: uuid.UUID
-    platform_id: int
-    subject_id: int
-    ladder: str
-    category: str | None
-    severity: int
-    weight: float
-    decision_id: uuid.UUID
-    case_id: uuid.UUID | None
-    created_at: datetime
-    expires_at: datetime | None
-    removed_at: datetime | None
-    removed_reason: str | None
-
-    def active(self, now: datetime) -> bool:
-        return self.removed_at is None and (self.expires_at is None or self.expires_at > now)
-
-
-@dataclass(frozen=True, slots=True)
-class SanctionRecord:
-    id: uuid.UUID
-    platform_id: int
-    subject_id: int
-    action: str
-    ladder: str
-    step: int
-    category: str | None
-    decision_id: uuid.UUID | None
-    strike_id: uuid.UUID | None
-    case_id: uuid.UUID | None
-    statement: dict[str, Any]
-    automated: bool
-    actor: str
-    starts_at: datetime
-    ends_at: datetime | None
-    lifted_at: datetime | None
-    lifted_by: str | None
-    lift_reason: str | None
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class SubjectRecord:
-    id: int
-    platform_id: int
-    platform_name: str
-    kind: str
-    external_id: str
-    display_name: str | None
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class FlaggerStats:
     """A trusted flagger's record: reports sent, decided, and upheld."""
 
@@ -252,33 +194,4 @@ def appeal(row: Any) -> AppealRecord:
         appellant_key_id=row.appellant_key_id, report_id=row.report_id, status=row.status,
         outcome=row.outcome, result_decision_id=row.result_decision_id,
         created_at=utc(row.created_at), decided_at=opt_utc(row.decided_at),
-    )  # fmt: skip
-
-
-def strike(row: Any) -> StrikeRecord:
-    return StrikeRecord(
-        id=row.id, platform_id=row.platform_id, subject_id=row.subject_id, ladder=row.ladder,
-        category=row.category, severity=row.severity, weight=row.weight,
-        decision_id=row.decision_id, case_id=row.case_id, created_at=utc(row.created_at),
-        expires_at=opt_utc(row.expires_at), removed_at=opt_utc(row.removed_at),
-        removed_reason=row.removed_reason,
-    )  # fmt: skip
-
-
-def sanction(row: Any) -> SanctionRecord:
-    return SanctionRecord(
-        id=row.id, platform_id=row.platform_id, subject_id=row.subject_id, action=row.action,
-        ladder=row.ladder, step=row.step, category=row.category, decision_id=row.decision_id,
-        strike_id=row.strike_id, case_id=row.case_id, statement=dict(row.statement),
-        automated=bool(row.automated), actor=row.actor, starts_at=utc(row.starts_at),
-        ends_at=opt_utc(row.ends_at), lifted_at=opt_utc(row.lifted_at),
-        lifted_by=row.lifted_by, lift_reason=row.lift_reason, created_at=utc(row.created_at),
-    )  # fmt: skip
-
-
-def subject(row: Any) -> SubjectRecord:
-    return SubjectRecord(
-        id=row.id, platform_id=row.platform_id, platform_name=row.platform_name,
-        kind=row.kind, external_id=row.external_id, display_name=row.display_name,
-        created_at=utc(row.created_at),
     )  # fmt: skip

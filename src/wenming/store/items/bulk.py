@@ -21,8 +21,8 @@ from typing import Any
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection
 
-from wenming.store import tables as t
 from wenming.store.engine import json_text
+from wenming.store.items import tables as t
 
 _ITEM_COLUMNS = (
     ("id", "uuid"), ("platform_id", "bigint"), ("external_id", "text"), ("text", "text"),

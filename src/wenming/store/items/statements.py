@@ -1,48 +1,30 @@
-"""Prepared statements and the mapping between table rows and records.
+"""Prepared statements of items and decisions, and the one mapping between their rows
+and records.
 
 Statements are built once, with bind parameters, because constructing SQLAlchemy
 expressions costs more per call than executing them on a hot path; the store passes
 values at execution time. Row → record functions normalise what backends hand back
-(SQLite's naive datetimes become UTC-aware).
+(SQLite's naive datetimes become UTC-aware), and every time written is
+normalised to UTC here, whichever path (insert, bulk insert, update) writes it.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, text, update
+from sqlalchemy import and_, bindparam, func, select, update
 
-from wenming.store import tables as t
-from wenming.store.records import (
-    AuditRecord,
-    DecisionRecord,
-    ItemRecord,
-    KeyRecord,
-    NewItem,
-    PlatformRecord,
-)
+from wenming.store.access.tables import platforms
+from wenming.store.base import opt_utc, utc
+from wenming.store.items import tables as t
+from wenming.store.items.records import DecisionRecord, ItemRecord, NewItem
+from wenming.store.metadata import Document, Timestamp
 
 _author = t.subjects.alias("author")
 _group = t.subjects.alias("grp")
-_i, _d, _s, _a = t.items, t.decisions, t.subjects, t.audit_entries
-
-PLATFORM_BY_ID = select(t.platforms).where(t.platforms.c.id == bindparam("id"))
-PLATFORM_BY_NAME = select(t.platforms).where(t.platforms.c.name == bindparam("name"))
-PLATFORM_LIST = select(t.platforms).order_by(t.platforms.c.name)
-
-KEY_SELECT = select(*t.api_keys.c, t.platforms.c.name.label("platform_name")).outerjoin(
-    t.platforms, t.platforms.c.id == t.api_keys.c.platform_id
-)
-KEY_BY_HASH = KEY_SELECT.where(t.api_keys.c.key_hash == bindparam("key_hash"))
-KEY_BY_ID = KEY_SELECT.where(t.api_keys.c.id == bindparam("id"))
-KEY_LIST = KEY_SELECT.order_by(t.api_keys.c.id)
-KEY_REVOKE = (
-    update(t.api_keys)
-    .where(t.api_keys.c.id == bindparam("key_id"), t.api_keys.c.revoked_at.is_(None))
-    .values(revoked_at=bindparam("now"))
-)
+_i, _d, _s = t.items, t.decisions, t.subjects
 
 # Stored items among a platform's ids, each joined to its decisions under one policy.
 ITEM_REFS = (
@@ -63,11 +45,11 @@ ITEM_REFS = (
 ITEM_SELECT = (
     select(
         *_i.c,
-        t.platforms.c.name.label("platform_name"),
+        platforms.c.name.label("platform_name"),
         _author.c.external_id.label("author"),
         _group.c.external_id.label("grp"),
     )
-    .join(t.platforms, t.platforms.c.id == _i.c.platform_id)
+    .join(platforms, platforms.c.id == _i.c.platform_id)
     .outerjoin(_author, _author.c.id == _i.c.author_id)
     .outerjoin(_group, _group.c.id == _i.c.group_id)
 )
@@ -84,9 +66,9 @@ ITEM_UPDATE = (
     .values(
         text=bindparam("text"), text_hash=bindparam("text_hash"),
         author_id=bindparam("author_id"), group_id=bindparam("group_id"),
-        lang=bindparam("lang"), urls=bindparam("urls", type_=t.Document),
-        posted_at=bindparam("posted_at", type_=t.Timestamp),
-        updated_at=bindparam("updated_at", type_=t.Timestamp),
+        lang=bindparam("lang"), urls=bindparam("urls", type_=Document),
+        posted_at=bindparam("posted_at", type_=Timestamp),
+        updated_at=bindparam("updated_at", type_=Timestamp),
     )
 )  # fmt: skip
 SUBJECT_IDS = select(_s.c.kind, _s.c.external_id, _s.c.id).where(
@@ -98,10 +80,10 @@ DECISION_SELECT = (
     select(
         *_d.c,
         _i.c.external_id.label("item_external_id"),
-        t.platforms.c.name.label("platform_name"),
+        platforms.c.name.label("platform_name"),
     )
     .join(_i, _i.c.id == _d.c.item_id)
-    .join(t.platforms, t.platforms.c.id == _d.c.platform_id)
+    .join(platforms, platforms.c.id == _d.c.platform_id)
 )
 DECISION_BY_ID = DECISION_SELECT.where(_d.c.id == bindparam("id"))
 DECISION_BY_IDS = DECISION_SELECT.where(_d.c.id.in_(bindparam("ids", expanding=True)))
@@ -113,46 +95,12 @@ DECISIONS_OF_ITEM = (
 DECISION_COUNT = select(func.count()).select_from(_d)
 DECISION_INSERT = _d.insert()
 
-AUDIT_PAGE = (
-    select(_a).where(_a.c.seq > bindparam("after")).order_by(_a.c.seq).limit(bindparam("limit"))
-)
-AUDIT_LATEST = select(_a).order_by(_a.c.seq.desc()).limit(1)
-AUDIT_LATEST_OF = (
-    select(_a).where(_a.c.action == bindparam("action")).order_by(_a.c.seq.desc()).limit(1)
-)
-AUDIT_HEAD = select(_a.c.seq, _a.c.hash).order_by(_a.c.seq.desc()).limit(1)
-AUDIT_INSERT = _a.insert()
-AUDIT_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
-PING = text("SELECT 1")
-
-
-def utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything the store stores is UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _opt_utc(value: datetime | None) -> datetime | None:
-    return None if value is None else utc(value)
-
-
-def platform(row: Any) -> PlatformRecord:
-    return PlatformRecord(id=row.id, name=row.name, title=row.title, created_at=utc(row.created_at))
-
-
-def key(row: Any) -> KeyRecord:
-    return KeyRecord(
-        id=row.id, prefix=row.prefix, role=row.role, platform_id=row.platform_id,
-        platform_name=row.platform_name, label=row.label, rate_limit=row.rate_limit,
-        created_at=utc(row.created_at), revoked_at=_opt_utc(row.revoked_at),
-    )  # fmt: skip
-
-
 def item(row: Any) -> ItemRecord:
     return ItemRecord(
         id=row.id, platform_id=row.platform_id, platform_name=row.platform_name,
         external_id=row.external_id, text=row.text, text_hash=row.text_hash,
         author=row.author, group=row.grp, lang=row.lang, urls=tuple(row.urls),
-        posted_at=_opt_utc(row.posted_at), created_at=utc(row.created_at),
+        posted_at=opt_utc(row.posted_at), created_at=utc(row.created_at),
         updated_at=utc(row.updated_at),
     )  # fmt: skip
 
@@ -169,7 +117,7 @@ def item_row(
         "text": it.text, "text_hash": it.text_hash,
         "author_id": subjects[("account", it.author)] if it.author else None,
         "group_id": subjects[("group", it.group)] if it.group else None,
-        "lang": it.lang, "urls": list(it.urls), "posted_at": _opt_utc(it.posted_at),
+        "lang": it.lang, "urls": list(it.urls), "posted_at": opt_utc(it.posted_at),
         "created_at": now, "updated_at": now,
     }  # fmt: skip
 
@@ -194,18 +142,4 @@ def decision_row(d: DecisionRecord) -> dict[str, Any]:
         "policy_version": d.policy_version, "automated": d.automated,
         "actor_key_id": d.actor_key_id, "actor_user": d.actor_user,
         "statement": d.statement, "created_at": d.created_at,
-    }  # fmt: skip
-
-
-def audit(row: Any) -> AuditRecord:
-    return AuditRecord(
-        seq=int(row.seq), ts=utc(row.ts), actor=row.actor, action=row.action,
-        subject=row.subject, payload=dict(row.payload), prev_hash=row.prev_hash, hash=row.hash,
-    )  # fmt: skip
-
-
-def audit_row(e: AuditRecord) -> dict[str, Any]:
-    return {
-        "seq": e.seq, "ts": e.ts, "actor": e.actor, "action": e.action, "subject": e.subject,
-        "payload": e.payload, "prev_hash": e.prev_hash, "hash": e.hash,
     }  # fmt: skip
