@@ -101,6 +101,11 @@ def test_item_refs_find_decisions_per_text_and_policy(store: Store) -> None:
     assert refs["p"].decided["h1"].id == new[0].id != old.id  # the newest wins
     assert refs["p"].decided["h2"].id == new[1].id
     assert refs["q"].decided == {}
+    # The raw-driver read decodes every field as the SQLAlchemy reads do, in or out of a
+    # transaction.
+    assert refs["p"].decided["h1"] == store.items.decision_get(new[0].id)
+    with store.transaction() as tx:
+        assert tx.items.item_refs(acme, ["p", "q", "nope"], policy_version="p@1") == refs
     assert store.items.item_refs(acme, [], policy_version="p@1") == {}
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from wenming.store.access.records import PlatformRecord
 from wenming.store.base import new_id
-from wenming.store.items import bulk
+from wenming.store.items import bulk, raw
 from wenming.store.items import statements as r
 from wenming.store.items import tables as t
 from wenming.store.items.records import (
@@ -51,19 +51,11 @@ class ItemReads(ItemScans):
         in one query."""
         if not external_ids:
             return {}
-        params = {"platform_id": platform.id, "ids": list(external_ids), "pv": policy_version}
-        with self._conn() as conn:
-            rows = conn.execute(r.ITEM_REFS, params).all()
-        out: dict[str, ItemRef] = {}
-        for row in rows:
-            ref = out.get(row.item_external_id)
-            if ref is None:
-                ref = out[row.item_external_id] = ItemRef(
-                    id=row.item_id, external_id=row.item_external_id, text_hash=row.item_text_hash
-                )
-            if row.id is not None and row.text_hash not in ref.decided:
-                ref.decided[row.text_hash] = r.decision(row, platform.name)
-        return out
+        # The screening hot path: straight to the driver (see :mod:`.raw`).
+        conn = self.tx.conn if self.tx is not None else None
+        return raw.item_refs(
+            self.store.engine, conn, platform.id, platform.name, external_ids, policy_version
+        )
 
     def item_get(self, platform_id: int, external_id: str) -> ItemRecord | None:
         params = {"platform_id": platform_id, "external_id": external_id}

@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from wenming.store.access.tables import platforms
 from wenming.store.base import opt_utc, utc
@@ -26,22 +26,6 @@ _author = t.subjects.alias("author")
 _group = t.subjects.alias("grp")
 _i, _d, _s = t.items, t.decisions, t.subjects
 
-# Stored items among a platform's ids, each joined to its decisions under one policy.
-ITEM_REFS = (
-    select(
-        _i.c.id.label("item_id"),
-        _i.c.external_id.label("item_external_id"),
-        _i.c.text_hash.label("item_text_hash"),
-        *[c for c in _d.c if c.name != "item_id"],
-    )
-    .select_from(_i)
-    .outerjoin(_d, and_(_d.c.item_id == _i.c.id, _d.c.policy_version == bindparam("pv")))
-    .where(
-        _i.c.platform_id == bindparam("platform_id"),
-        _i.c.external_id.in_(bindparam("ids", expanding=True)),
-    )
-    .order_by(_d.c.created_at.desc(), _d.c.id.desc())
-)
 ITEM_SELECT = (
     select(
         *_i.c,

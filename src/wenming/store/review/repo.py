@@ -1,11 +1,11 @@
 """Queries of reports, cases, case decisions and appeals (``store.review``, ``tx.review``).
 
-:class:`ReviewStore` answers reads, each in its own short transaction; :class:`ReviewTx`
-writes on a transaction from ``store.transaction()``, so a report, its case and its
+``store.review`` answers reads, each in its own short transaction; ``tx.review`` adds
+the writes on a transaction from ``store.transaction()``, so a report, its case and its
 audit entry (or a decision, its consequences and theirs) commit together. The two
-guarantees review rests on live here: :meth:`ReviewTx.case_open` joins a concurrent
+guarantees review rests on live here: :meth:`ReviewWrites.case_open` joins a concurrent
 report to the one open case of its subject (a unique ``open_key`` plus ``INSERT … ON
-CONFLICT DO NOTHING``), and :meth:`ReviewTx.case_claim` / :meth:`ReviewTx.case_close`
+CONFLICT DO NOTHING``), and :meth:`ReviewWrites.case_claim` / ``case_close``
 are single conditional ``UPDATE`` s, so of two moderators racing for a case exactly one
 wins, on SQLite and PostgreSQL alike.
 """
