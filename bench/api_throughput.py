@@ -410,10 +410,12 @@ def main() -> None:
                 if single is not None:
                     rate = single.requests / single.seconds / 2
                     conns = max(args.concurrency)
+                    cpu = _cpu_seconds(pid)
                     paced = asyncio.run(_paced(
                         server.port, key, Bodies(texts, 1), rate=rate, seconds=args.duration,
                         connections=conns, name=f"{backend} batch=1 paced at {rate:,.0f}/s",
                     ))  # fmt: skip
+                    paced.server_cpu = _cpu_seconds(pid) - cpu
                     total += paced.items
                     print(paced.line(), flush=True)
                     p99 = _p99_ms(paced.latencies)
