@@ -32,13 +32,22 @@ def decision(
         verdict=verdict,
         labels=labels,
         scores={"drugs": 1.0, "spam": 0.25},
-        evidence=[{"category": "drugs", "detector": "lexicon", "start": 0, "end": 2,
-                   "match": "冰毒", "score": 1.0, "nested": {"a": [1, 2.5, None]}}],
+        evidence=[
+            {
+                "category": "drugs",
+                "detector": "lexicon",
+                "start": 0,
+                "end": 2,
+                "match": "冰毒",
+                "score": 1.0,
+                "nested": {"a": [1, 2.5, None]},
+            }
+        ],
         reasons=("block: drugs",),
         policy_version=pv,
         automated=automated,
         statement="Action: block.",
-    )  # fmt: skip
+    )
 
 
 def items(store: Store, p: PlatformRecord, *new: NewItem) -> dict[str, uuid.UUID]:

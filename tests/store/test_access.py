@@ -34,8 +34,15 @@ def test_platforms_roundtrip_and_unique_names(store: Store) -> None:
 def test_keys_by_hash_and_revocation(store: Store) -> None:
     acme = platform(store)
     with store.transaction() as tx:
-        kid = tx.access.key_add(prefix="wm_abc", key_hash="f" * 64, role="platform",
-                         platform_id=acme.id, label="ci", rate_limit=None, now=NOW)  # fmt: skip
+        kid = tx.access.key_add(
+            prefix="wm_abc",
+            key_hash="f" * 64,
+            role="platform",
+            platform_id=acme.id,
+            label="ci",
+            rate_limit=None,
+            now=NOW,
+        )
     key = store.access.key_by_hash("f" * 64)
     assert key is not None
     assert (key.id, key.role, key.platform_name, key.revoked_at) == (kid, "platform", "acme", None)
@@ -92,17 +99,29 @@ def test_keys_list_and_get(store: Store) -> None:
     acme = platform(store)
     with store.transaction() as tx:
         a = tx.access.key_add(
-            prefix="wm_a", key_hash="a" * 64, role="admin", platform_id=None, label="ops",
-            rate_limit=None, now=NOW,
-        )  # fmt: skip
+            prefix="wm_a",
+            key_hash="a" * 64,
+            role="admin",
+            platform_id=None,
+            label="ops",
+            rate_limit=None,
+            now=NOW,
+        )
         b = tx.access.key_add(
-            prefix="wm_b", key_hash="b" * 64, role="platform", platform_id=acme.id,
-            label="acme", rate_limit=12.5, now=NOW,
-        )  # fmt: skip
+            prefix="wm_b",
+            key_hash="b" * 64,
+            role="platform",
+            platform_id=acme.id,
+            label="acme",
+            rate_limit=12.5,
+            now=NOW,
+        )
         assert tx.access.key_get(b) is not None
     keys = store.access.key_list()
     assert [(k.id, k.platform_name, k.rate_limit) for k in keys] == [
-        (a, None, None), (b, "acme", 12.5)]  # fmt: skip
+        (a, None, None),
+        (b, "acme", 12.5),
+    ]
     assert store.access.key_get(a) == keys[0] and store.access.key_get(a + b + 1) is None
 
 
@@ -110,9 +129,14 @@ def test_users_roundtrip_unique_names_and_password_change(store: Store) -> None:
     acme = platform(store)
     with store.transaction() as tx:
         kid = tx.access.key_add(
-            prefix="wm_u", key_hash="c" * 64, role="moderator", platform_id=acme.id,
-            label="user:mod", rate_limit=None, now=NOW,
-        )  # fmt: skip
+            prefix="wm_u",
+            key_hash="c" * 64,
+            role="moderator",
+            platform_id=acme.id,
+            label="user:mod",
+            rate_limit=None,
+            now=NOW,
+        )
         tx.access.user_add(username="mod", password_hash="scrypt$1", key_id=kid, now=NOW)
     user = store.access.user_get("mod")
     assert user is not None

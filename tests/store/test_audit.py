@@ -31,8 +31,14 @@ def test_concurrent_writers_keep_the_audit_chain_whole(store: Store) -> None:
         try:
             for i in range(8):
                 with store.transaction() as tx:
-                    audit.append(tx, actor=f"t{n}", action="x", subject=str(i), payload={},
-                                 now=datetime.now(UTC))  # fmt: skip
+                    audit.append(
+                        tx,
+                        actor=f"t{n}",
+                        action="x",
+                        subject=str(i),
+                        payload={},
+                        now=datetime.now(UTC),
+                    )
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 

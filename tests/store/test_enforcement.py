@@ -15,13 +15,26 @@ def _subject(store: Store, p: PlatformRecord, ref: str = "u1") -> int:
 
 def _sanction(p: PlatformRecord, subject_id: int, **over: object) -> SanctionRecord:
     values: dict[str, object] = {
-        "id": new_id(), "platform_id": p.id, "subject_id": subject_id, "action": "mute",
-        "ladder": "default", "step": 1, "category": "spam", "decision_id": new_id(),
-        "strike_id": None, "case_id": None, "statement": {"what": "mute", "how": ["auto"]},
-        "automated": True, "actor": "system", "starts_at": NOW,
-        "ends_at": NOW + timedelta(days=1), "lifted_at": None, "lifted_by": None,
-        "lift_reason": None, "created_at": NOW,
-    }  # fmt: skip
+        "id": new_id(),
+        "platform_id": p.id,
+        "subject_id": subject_id,
+        "action": "mute",
+        "ladder": "default",
+        "step": 1,
+        "category": "spam",
+        "decision_id": new_id(),
+        "strike_id": None,
+        "case_id": None,
+        "statement": {"what": "mute", "how": ["auto"]},
+        "automated": True,
+        "actor": "system",
+        "starts_at": NOW,
+        "ends_at": NOW + timedelta(days=1),
+        "lifted_at": None,
+        "lifted_by": None,
+        "lift_reason": None,
+        "created_at": NOW,
+    }
     values.update(over)
     return SanctionRecord(**values)  # type: ignore[arg-type]
 
@@ -43,13 +56,30 @@ def test_strikes_weigh_until_they_expire_or_are_removed(store: Store) -> None:
     sid = _subject(store, acme)
     d1, d2 = new_id(), new_id()
     with store.transaction() as tx:
-        s1 = tx.enforcement.strike_add(platform_id=acme.id, subject_id=sid, ladder="default",
-                                       category="spam", severity=2, weight=1.0, decision_id=d1,
-                                       case_id=None, now=NOW, expires_at=None)  # fmt: skip
-        tx.enforcement.strike_add(platform_id=acme.id, subject_id=sid, ladder="default",
-                                  category="spam", severity=2, weight=0.5, decision_id=d2,
-                                  case_id=None, now=NOW + timedelta(seconds=1),
-                                  expires_at=NOW + timedelta(days=1))  # fmt: skip
+        s1 = tx.enforcement.strike_add(
+            platform_id=acme.id,
+            subject_id=sid,
+            ladder="default",
+            category="spam",
+            severity=2,
+            weight=1.0,
+            decision_id=d1,
+            case_id=None,
+            now=NOW,
+            expires_at=None,
+        )
+        tx.enforcement.strike_add(
+            platform_id=acme.id,
+            subject_id=sid,
+            ladder="default",
+            category="spam",
+            severity=2,
+            weight=0.5,
+            decision_id=d2,
+            case_id=None,
+            now=NOW + timedelta(seconds=1),
+            expires_at=NOW + timedelta(days=1),
+        )
         assert tx.enforcement.strike_weight(sid, "default", NOW) == 1.5
         assert tx.enforcement.strike_weight(sid, "default", NOW + timedelta(days=2)) == 1.0
         assert tx.enforcement.strike_weight(sid, "other", NOW) == 0.0
@@ -78,18 +108,20 @@ def test_sanctions_lift_once_and_report_changes(store: Store) -> None:
     assert store.enforcement.sanction_list(decision_id=second.decision_id) == [second]
     later = NOW + timedelta(hours=1)
     with store.transaction() as tx:
-        lifted = tx.enforcement.sanctions_lift(decision_id=first.decision_id, by="ann",
-                                               reason="appeal", now=later)  # fmt: skip
+        lifted = tx.enforcement.sanctions_lift(
+            decision_id=first.decision_id, by="ann", reason="appeal", now=later
+        )
         assert [s.id for s in lifted] == [first.id]
-        assert tx.enforcement.sanctions_lift(sanction_id=first.id, by="ann", reason="again",
-                                             now=later) == []  # fmt: skip
+        assert (
+            tx.enforcement.sanctions_lift(sanction_id=first.id, by="ann", reason="again", now=later)
+            == []
+        )
     after = store.enforcement.sanction_get(first.id)
     assert after is not None and (after.lifted_at, after.lifted_by) == (later, "ann")
     changes = store.enforcement.sanction_changes(acme.id, since=NOW)
     assert [s.id for s, _ in changes] == [second.id, first.id]  # by time of the change
     assert {subject.external_id for _, subject in changes} == {"u1"}
-    assert [s.id for s, _ in store.enforcement.sanction_changes(acme.id, since=later)] == [
-        first.id]  # fmt: skip
+    assert [s.id for s, _ in store.enforcement.sanction_changes(acme.id, since=later)] == [first.id]
 
 
 def test_minor_flags_and_item_ratings(store: Store) -> None:
@@ -104,10 +136,14 @@ def test_minor_flags_and_item_ratings(store: Store) -> None:
     assert store.enforcement.minor_age(sid) == (False, None)
     ids = items(store, acme, NewItem("a", "x", "ha"), NewItem("b", "y", "hb"))
     with store.transaction() as tx:
-        tx.items.decisions_add(acme, [decision(ids["a"], "a", "ha", verdict="allow",
-                                               automated=False, labels=())], now=NOW)  # fmt: skip
-        tx.items.decisions_add(acme, [decision(ids["a"], "a", "ha")],
-                               now=NOW + timedelta(seconds=1))  # fmt: skip
+        tx.items.decisions_add(
+            acme,
+            [decision(ids["a"], "a", "ha", verdict="allow", automated=False, labels=())],
+            now=NOW,
+        )
+        tx.items.decisions_add(
+            acme, [decision(ids["a"], "a", "ha")], now=NOW + timedelta(seconds=1)
+        )
         tx.items.decisions_add(acme, [decision(ids["b"], "b", "hb", verdict="limit")], now=NOW)
     ratings = store.enforcement.item_ratings(acme.id, ["a", "b", "c"])
     assert set(ratings) == {"a", "b"}

@@ -11,10 +11,18 @@ from tests.store.common import NOW, items, platform
 from wenming.core.factcheck import FactCheck
 from wenming.store import NewDecision, NewItem, Store
 
-FC = FactCheck(id="fc-1", claim="5G spreads viruses", verdict="false", title="No",
-               rebuttal="Radio waves do not carry viruses.", sources=("https://a.example",),
-               languages=("en",), publisher="desk", published="2026-01-01",
-               tags=("health", "5g"))  # fmt: skip
+FC = FactCheck(
+    id="fc-1",
+    claim="5G spreads viruses",
+    verdict="false",
+    title="No",
+    rebuttal="Radio waves do not carry viruses.",
+    sources=("https://a.example",),
+    languages=("en",),
+    publisher="desk",
+    published="2026-01-01",
+    tags=("health", "5g"),
+)
 
 
 def _put(store: Store, fc: FactCheck, change: str = "create", **kw: object) -> None:
@@ -37,7 +45,9 @@ def test_put_get_versions_and_embeddings(store: Store) -> None:
     assert store.factchecks.factcheck_get("fc-1").factcheck.title == "Still no"  # type: ignore[union-attr]
     assert [v.version for v in store.factchecks.factcheck_versions_of("fc-1")] == [1, 2]
     assert [(v.change, v.actor) for v in store.factchecks.factcheck_versions_of("fc-1")] == [
-        ("create", "desk"), ("update", "desk")]  # fmt: skip
+        ("create", "desk"),
+        ("update", "desk"),
+    ]
     assert [r.factcheck.id for r in store.factchecks.factcheck_all()] == ["fc-1", "fc-2"]
     assert set(store.factchecks.factcheck_rows(["fc-2", "nope"])) == {"fc-2"}
     assert store.factchecks.factcheck_rows([]) == {}
@@ -62,8 +72,10 @@ def test_delete_keeps_history_and_leaves_the_feed(store: Store) -> None:
 
 def test_feed_filters_newest_first(store: Store) -> None:
     _put(store, FC)
-    _put(store, replace(FC, id="fc-2", verdict="misleading", published="2026-02-03",
-                        tags=("politics_",)))  # fmt: skip
+    _put(
+        store,
+        replace(FC, id="fc-2", verdict="misleading", published="2026-02-03", tags=("politics_",)),
+    )
     _put(store, replace(FC, id="fc-3", verdict="true", published=None, tags=()))
     rows, total = store.factchecks.factcheck_list()
     assert [r.factcheck.id for r in rows] == ["fc-3", "fc-2", "fc-1"] and total == 3
@@ -85,11 +97,18 @@ def test_match_count_counts_distinct_items_naming_the_factcheck(store: Store) ->
 
     def claims(item: str, fid: str) -> NewDecision:
         return NewDecision(
-            item_id=ids[item], item_external_id=item, text_hash="h", verdict="label",
-            labels=("misinformation",), scores={}, reasons=(), policy_version="p@1",
+            item_id=ids[item],
+            item_external_id=item,
+            text_hash="h",
+            verdict="label",
+            labels=("misinformation",),
+            scores={},
+            reasons=(),
+            policy_version="p@1",
             evidence=[{"category": "misinformation", "detector": "claims", "factcheck_id": fid}],
-            automated=True, statement="s",
-        )  # fmt: skip
+            automated=True,
+            statement="s",
+        )
 
     with store.transaction() as tx:
         tx.items.decisions_add(acme, [claims("a", "fc-1"), claims("a", "fc-1")], now=NOW)

@@ -14,17 +14,30 @@ def test_items_roundtrip_with_subjects(store: Store) -> None:
     acme = platform(store)
     posted = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)
     new = [
-        NewItem("p1", "你好 🌏 hello", "h1", author="u1", group="g1", lang="zh",
-                urls=("https://x.example/a",), posted_at=posted),
+        NewItem(
+            "p1",
+            "你好 🌏 hello",
+            "h1",
+            author="u1",
+            group="g1",
+            lang="zh",
+            urls=("https://x.example/a",),
+            posted_at=posted,
+        ),
         NewItem("p2", "", "h0", author="u1"),
-    ]  # fmt: skip
+    ]
     with store.transaction() as tx:
         ids = tx.items.items_add(acme.id, new, now=NOW)
     assert set(ids) == {"p1", "p2"}
     got = store.items.item_get(acme.id, "p1")
     assert got is not None
     assert (got.id, got.text, got.author, got.group, got.lang) == (
-        ids["p1"], "你好 🌏 hello", "u1", "g1", "zh")  # fmt: skip
+        ids["p1"],
+        "你好 🌏 hello",
+        "u1",
+        "g1",
+        "zh",
+    )
     assert got.urls == ("https://x.example/a",)
     assert got.posted_at == posted and got.created_at == NOW and got.platform_name == "acme"
     p2 = store.items.item_get(acme.id, "p2")
@@ -52,12 +65,18 @@ def test_items_update_replaces_content(store: Store) -> None:
         ids = tx.items.items_add(acme.id, [NewItem("p", "old", "h-old", author="u1")], now=NOW)
     later = NOW + timedelta(minutes=1)
     with store.transaction() as tx:
-        tx.items.items_update(acme.id, [(ids["p"], NewItem("p", "new", "h-new", author="u2"))],
-                        now=later)  # fmt: skip
+        tx.items.items_update(
+            acme.id, [(ids["p"], NewItem("p", "new", "h-new", author="u2"))], now=later
+        )
     got = store.items.item_get(acme.id, "p")
     assert got is not None
     assert (got.text, got.text_hash, got.author, got.created_at, got.updated_at) == (
-        "new", "h-new", "u2", NOW, later)  # fmt: skip
+        "new",
+        "h-new",
+        "u2",
+        NOW,
+        later,
+    )
 
 
 def test_decisions_roundtrip_and_history_order(store: Store) -> None:
@@ -71,8 +90,9 @@ def test_decisions_roundtrip_and_history_order(store: Store) -> None:
         )
     assert store.items.decision_get(other.id) == other
     with store.transaction() as tx:
-        second = tx.items.decisions_add(acme, [decision(ids["p"], "p", pv="p@2")],
-                                  now=NOW + timedelta(seconds=1))[0]  # fmt: skip
+        second = tx.items.decisions_add(
+            acme, [decision(ids["p"], "p", pv="p@2")], now=NOW + timedelta(seconds=1)
+        )[0]
     got = store.items.decision_get(first.id)
     assert got == first  # JSON columns, unicode, nested evidence and timestamps round-trip
     assert got.platform_name == "acme" and got.item_external_id == "p"
@@ -91,10 +111,15 @@ def test_item_refs_find_decisions_per_text_and_policy(store: Store) -> None:
         ids = tx.items.items_add(acme.id, items, now=NOW)
         old = tx.items.decisions_add(acme, [decision(ids["p"], "p", h="h1")], now=NOW)[0]
     with store.transaction() as tx:
-        new = tx.items.decisions_add(acme, [decision(ids["p"], "p", h="h1"),
-                                      decision(ids["p"], "p", h="h2"),
-                                      decision(ids["p"], "p", h="h1", pv="other@1")],
-                               now=NOW + timedelta(seconds=5))  # fmt: skip
+        new = tx.items.decisions_add(
+            acme,
+            [
+                decision(ids["p"], "p", h="h1"),
+                decision(ids["p"], "p", h="h2"),
+                decision(ids["p"], "p", h="h1", pv="other@1"),
+            ],
+            now=NOW + timedelta(seconds=5),
+        )
     refs = store.items.item_refs(acme, ["p", "q", "nope"], policy_version="p@1")
     assert set(refs) == {"p", "q"}
     assert refs["p"].id == ids["p"] and refs["p"].text_hash == "h1"
@@ -170,8 +195,9 @@ def test_decisions_of_an_author_newest_first(store: Store) -> None:
     with store.transaction() as tx:
         old = tx.items.decisions_add(acme, [decision(ids["a"], "a")], now=NOW)[0]
         tx.items.decisions_add(acme, [decision(ids["b"], "b")], now=NOW)
-        new = tx.items.decisions_add(acme, [decision(ids["a"], "a", "h9")],
-                                     now=NOW + timedelta(seconds=1))[0]  # fmt: skip
+        new = tx.items.decisions_add(
+            acme, [decision(ids["a"], "a", "h9")], now=NOW + timedelta(seconds=1)
+        )[0]
     with store.transaction() as tx:
         author = tx.items.subject_ids(acme.id, [("account", "u1")], now=NOW)[("account", "u1")]
     assert store.items.decision_list_for_author(author) == [new, old]

@@ -21,14 +21,19 @@ class World:
 def _world(store: Store) -> World:
     acme, other = platform(store), platform(store, "other")
     later = NOW + timedelta(days=2)
-    ids = items(store, acme, NewItem("a", "Buy HEROIN_now", "ha", author="u1"),
-                NewItem("b", "hello there", "hb", author="u2"))  # fmt: skip
+    ids = items(
+        store,
+        acme,
+        NewItem("a", "Buy HEROIN_now", "ha", author="u1"),
+        NewItem("b", "hello there", "hb", author="u2"),
+    )
     with store.transaction() as tx:
         tx.items.items_add(acme.id, [NewItem("c", "a later post", "hc", author="u1")], now=later)
         oid = tx.items.items_add(other.id, [NewItem("a", "heroin elsewhere", "hx")], now=NOW)
         tx.items.decisions_add(acme, [decision(ids["a"], "a", "ha")], now=NOW)
-        tx.items.decisions_add(acme, [decision(ids["b"], "b", "hb", verdict="review",
-                                               labels=("spam",))], now=NOW)  # fmt: skip
+        tx.items.decisions_add(
+            acme, [decision(ids["b"], "b", "hb", verdict="review", labels=("spam",))], now=NOW
+        )
         tx.items.decisions_add(other, [decision(oid["a"], "a", "hx")], now=NOW)
     return World(acme, other, ids)
 
@@ -78,19 +83,25 @@ def test_human_verdicts_and_training_rows_take_the_newest_human_decision(store: 
     ids = items(store, acme, NewItem("a", "x", "ha"), NewItem("b", "y", "hb"))
     with store.transaction() as tx:
         tx.items.decisions_add(acme, [decision(ids["a"], "a", "ha")], now=NOW)  # automated
-        tx.items.decisions_add(acme, [decision(ids["a"], "a", "ha", automated=False)],
-                               now=NOW + timedelta(seconds=1))  # fmt: skip
-        tx.items.decisions_add(acme, [decision(ids["a"], "a", "ha", verdict="allow",
-                                               automated=False, labels=())],
-                               now=NOW + timedelta(seconds=2))  # fmt: skip
-        tx.items.decisions_add(acme, [decision(ids["b"], "b", "old-text", automated=False)],
-                               now=NOW)  # fmt: skip
+        tx.items.decisions_add(
+            acme, [decision(ids["a"], "a", "ha", automated=False)], now=NOW + timedelta(seconds=1)
+        )
+        tx.items.decisions_add(
+            acme,
+            [decision(ids["a"], "a", "ha", verdict="allow", automated=False, labels=())],
+            now=NOW + timedelta(seconds=2),
+        )
+        tx.items.decisions_add(
+            acme, [decision(ids["b"], "b", "old-text", automated=False)], now=NOW
+        )
     truth = store.items.human_verdicts([ids["a"], ids["b"]])
     assert set(truth) == {ids["a"]}  # b's human decision was on text it no longer has
     assert (truth[ids["a"]].verdict, truth[ids["a"]].labels) == ("allow", ())
     rows = list(store.items.human_decided())
     assert [(r.external_id, r.verdict, r.human_decisions) for r in rows] == [
-        ("b", "block", 1), ("a", "allow", 2)]  # fmt: skip
+        ("b", "block", 1),
+        ("a", "allow", 2),
+    ]
     assert rows[1].decided_at == NOW + timedelta(seconds=2)
     recent = list(store.items.human_decided(since=NOW + timedelta(seconds=1)))
     assert [r.external_id for r in recent] == ["a"]

@@ -23,7 +23,11 @@ def test_outbox_add_page_bury_and_delete(store: Store) -> None:
     assert store.work.outbox_count() == 2
     [dead] = store.work.outbox_dead()
     assert (dead.id, dead.payload, dead.dead_at, len(dead.error or "")) == (
-        ids[0], '{"n": 0}', NOW, 4000)  # fmt: skip
+        ids[0],
+        '{"n": 0}',
+        NOW,
+        4000,
+    )
     assert [r.id for r in store.work.outbox_pending()] == ids[3:]
 
 
@@ -57,17 +61,25 @@ def test_shadow_decisions_once_per_item_text_and_policy(store: Store) -> None:
 
     def shadow(item: str, verdict: str) -> NewShadow:
         return NewShadow(
-            platform_id=acme.id, item_id=ids[item], text_hash=f"h{item}",
-            policy_version="cand@1", live_policy_version="live@1", live_verdict="allow",
-            verdict=verdict, live_labels=(), labels=("drugs",) if verdict != "allow" else (),
+            platform_id=acme.id,
+            item_id=ids[item],
+            text_hash=f"h{item}",
+            policy_version="cand@1",
+            live_policy_version="live@1",
+            live_verdict="allow",
+            verdict=verdict,
+            live_labels=(),
+            labels=("drugs",) if verdict != "allow" else (),
             scores={"drugs": 0.9},
-        )  # fmt: skip
+        )
 
     with store.transaction() as tx:
         tx.work.shadow_add([shadow("a", "block"), shadow("b", "allow")], now=NOW)
         tx.work.shadow_add([shadow("a", "review")], now=NOW)  # already recorded: kept
-    assert sorted(store.work.shadow_pairs("cand@1")) == [("allow", "allow", 1),
-                                                         ("allow", "block", 1)]  # fmt: skip
+    assert sorted(store.work.shadow_pairs("cand@1")) == [
+        ("allow", "allow", 1),
+        ("allow", "block", 1),
+    ]
     [flip] = store.work.shadow_flips("cand@1")
     assert (flip["external_id"], flip["verdict"], flip["platform"]) == ("a", "block", "acme")
     assert list(flip["labels"]) == ["drugs"]
@@ -78,10 +90,22 @@ def test_sweeps_start_resume_advance_and_cancel(store: Store) -> None:
     acme = platform(store)
     since = NOW - timedelta(days=1)
     with store.transaction() as tx:
-        one = tx.work.sweep_add(policy_version="p@2", policy_source="src", platform_id=acme.id,
-                                since=since, total=10, now=NOW)  # fmt: skip
-        other = tx.work.sweep_add(policy_version="p@2", policy_source="src", platform_id=None,
-                                  since=None, total=20, now=NOW)  # fmt: skip
+        one = tx.work.sweep_add(
+            policy_version="p@2",
+            policy_source="src",
+            platform_id=acme.id,
+            since=since,
+            total=10,
+            now=NOW,
+        )
+        other = tx.work.sweep_add(
+            policy_version="p@2",
+            policy_source="src",
+            platform_id=None,
+            since=None,
+            total=20,
+            now=NOW,
+        )
     assert (one.status, one.cursor, one.enqueued, one.since) == ("running", None, 0, since)
     assert store.work.sweep_open(policy_version="p@2", platform_id=acme.id, since=since) == one
     assert store.work.sweep_open(policy_version="p@2", platform_id=None, since=None) == other
@@ -93,7 +117,11 @@ def test_sweeps_start_resume_advance_and_cancel(store: Store) -> None:
     advanced = store.work.sweep_get(one.id)
     assert advanced is not None
     assert (advanced.cursor, advanced.enqueued, advanced.status, advanced.updated_at) == (
-        item, 10, "enqueued", later)  # fmt: skip
+        item,
+        10,
+        "enqueued",
+        later,
+    )
     with store.transaction() as tx:
         assert tx.work.sweeps_cancel_open(policy_version="p@2", now=later) == 1
     assert [s.status for s in store.work.sweep_list()] == ["cancelled", "enqueued"]

@@ -31,13 +31,18 @@ KEY_REVOKE = (
     .values(revoked_at=bindparam("now"))
 )
 USER_BY_NAME = (
-    select(*api_keys.c, platforms.c.name.label("platform_name"),
-           users.c.id.label("user_id"), users.c.username,
-           users.c.password_hash, users.c.created_at.label("user_created_at"))
+    select(
+        *api_keys.c,
+        platforms.c.name.label("platform_name"),
+        users.c.id.label("user_id"),
+        users.c.username,
+        users.c.password_hash,
+        users.c.created_at.label("user_created_at"),
+    )
     .join(api_keys, api_keys.c.id == users.c.key_id)
     .outerjoin(platforms, platforms.c.id == api_keys.c.platform_id)
     .where(users.c.username == bindparam("username"))
-)  # fmt: skip
+)
 
 
 def platform(row: Any) -> PlatformRecord:
@@ -46,10 +51,16 @@ def platform(row: Any) -> PlatformRecord:
 
 def key(row: Any) -> KeyRecord:
     return KeyRecord(
-        id=row.id, prefix=row.prefix, role=row.role, platform_id=row.platform_id,
-        platform_name=row.platform_name, label=row.label, rate_limit=row.rate_limit,
-        created_at=utc(row.created_at), revoked_at=opt_utc(row.revoked_at),
-    )  # fmt: skip
+        id=row.id,
+        prefix=row.prefix,
+        role=row.role,
+        platform_id=row.platform_id,
+        platform_name=row.platform_name,
+        label=row.label,
+        rate_limit=row.rate_limit,
+        created_at=utc(row.created_at),
+        revoked_at=opt_utc(row.revoked_at),
+    )
 
 
 class AccessReads(Area):
@@ -100,9 +111,12 @@ class AccessReads(Area):
         if row is None:
             return None
         return UserRecord(
-            id=row.user_id, username=row.username, password_hash=row.password_hash,
-            key=key(row), created_at=utc(row.user_created_at),
-        )  # fmt: skip
+            id=row.user_id,
+            username=row.username,
+            password_hash=row.password_hash,
+            key=key(row),
+            created_at=utc(row.user_created_at),
+        )
 
 
 class AccessWrites(AccessReads):
@@ -133,9 +147,14 @@ class AccessWrites(AccessReads):
         now: datetime,
     ) -> int:
         values = {
-            "prefix": prefix, "key_hash": key_hash, "role": role, "platform_id": platform_id,
-            "label": label, "rate_limit": rate_limit, "created_at": now,
-        }  # fmt: skip
+            "prefix": prefix,
+            "key_hash": key_hash,
+            "role": role,
+            "platform_id": platform_id,
+            "label": label,
+            "rate_limit": rate_limit,
+            "created_at": now,
+        }
         stmt = api_keys.insert().returning(api_keys.c.id)
         return int(self.conn.execute(stmt, values).scalar_one())
 
@@ -145,9 +164,14 @@ class AccessWrites(AccessReads):
 
     def user_add(self, *, username: str, password_hash: str, key_id: int, now: datetime) -> None:
         self.conn.execute(
-            users.insert().values(username=username, password_hash=password_hash,
-                                  key_id=key_id, created_at=now, updated_at=now)
-        )  # fmt: skip
+            users.insert().values(
+                username=username,
+                password_hash=password_hash,
+                key_id=key_id,
+                created_at=now,
+                updated_at=now,
+            )
+        )
 
     def user_set_password(self, username: str, *, password_hash: str, now: datetime) -> bool:
         done = self.conn.execute(

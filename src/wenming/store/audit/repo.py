@@ -33,16 +33,28 @@ AUDIT_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 
 def audit(row: Any) -> AuditRecord:
     return AuditRecord(
-        seq=int(row.seq), ts=utc(row.ts), actor=row.actor, action=row.action,
-        subject=row.subject, payload=dict(row.payload), prev_hash=row.prev_hash, hash=row.hash,
-    )  # fmt: skip
+        seq=int(row.seq),
+        ts=utc(row.ts),
+        actor=row.actor,
+        action=row.action,
+        subject=row.subject,
+        payload=dict(row.payload),
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
 
 
 def audit_row(e: AuditRecord) -> dict[str, Any]:
     return {
-        "seq": e.seq, "ts": e.ts, "actor": e.actor, "action": e.action, "subject": e.subject,
-        "payload": e.payload, "prev_hash": e.prev_hash, "hash": e.hash,
-    }  # fmt: skip
+        "seq": e.seq,
+        "ts": e.ts,
+        "actor": e.actor,
+        "action": e.action,
+        "subject": e.subject,
+        "payload": e.payload,
+        "prev_hash": e.prev_hash,
+        "hash": e.hash,
+    }
 
 
 class AuditReads(Area):

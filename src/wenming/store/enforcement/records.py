@@ -77,28 +77,53 @@ class ItemRating:
 
 def subject(row: Any) -> SubjectRecord:
     return SubjectRecord(
-        id=row.id, platform_id=row.platform_id, platform_name=row.platform_name,
-        kind=row.kind, external_id=row.external_id, display_name=row.display_name,
+        id=row.id,
+        platform_id=row.platform_id,
+        platform_name=row.platform_name,
+        kind=row.kind,
+        external_id=row.external_id,
+        display_name=row.display_name,
         created_at=utc(row.created_at),
-    )  # fmt: skip
+    )
 
 
 def strike(row: Any) -> StrikeRecord:
     return StrikeRecord(
-        id=row.id, platform_id=row.platform_id, subject_id=row.subject_id, ladder=row.ladder,
-        category=row.category, severity=row.severity, weight=row.weight,
-        decision_id=row.decision_id, case_id=row.case_id, created_at=utc(row.created_at),
-        expires_at=opt_utc(row.expires_at), removed_at=opt_utc(row.removed_at),
+        id=row.id,
+        platform_id=row.platform_id,
+        subject_id=row.subject_id,
+        ladder=row.ladder,
+        category=row.category,
+        severity=row.severity,
+        weight=row.weight,
+        decision_id=row.decision_id,
+        case_id=row.case_id,
+        created_at=utc(row.created_at),
+        expires_at=opt_utc(row.expires_at),
+        removed_at=opt_utc(row.removed_at),
         removed_reason=row.removed_reason,
-    )  # fmt: skip
+    )
 
 
 def sanction(row: Any) -> SanctionRecord:
     return SanctionRecord(
-        id=row.id, platform_id=row.platform_id, subject_id=row.subject_id, action=row.action,
-        ladder=row.ladder, step=row.step, category=row.category, decision_id=row.decision_id,
-        strike_id=row.strike_id, case_id=row.case_id, statement=dict(row.statement),
-        automated=bool(row.automated), actor=row.actor, starts_at=utc(row.starts_at),
-        ends_at=opt_utc(row.ends_at), lifted_at=opt_utc(row.lifted_at),
-        lifted_by=row.lifted_by, lift_reason=row.lift_reason, created_at=utc(row.created_at),
-    )  # fmt: skip
+        id=row.id,
+        platform_id=row.platform_id,
+        subject_id=row.subject_id,
+        action=row.action,
+        ladder=row.ladder,
+        step=row.step,
+        category=row.category,
+        decision_id=row.decision_id,
+        strike_id=row.strike_id,
+        case_id=row.case_id,
+        statement=dict(row.statement),
+        automated=bool(row.automated),
+        actor=row.actor,
+        starts_at=utc(row.starts_at),
+        ends_at=opt_utc(row.ends_at),
+        lifted_at=opt_utc(row.lifted_at),
+        lifted_by=row.lifted_by,
+        lift_reason=row.lift_reason,
+        created_at=utc(row.created_at),
+    )

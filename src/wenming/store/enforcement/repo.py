@@ -65,9 +65,12 @@ class EnforcementReads(Area):
             return [rr.strike(row) for row in conn.execute(stmt)]
 
     def sanction_list(
-        self, subject_id: int | None = None, *, decision_id: uuid.UUID | None = None,
+        self,
+        subject_id: int | None = None,
+        *,
+        decision_id: uuid.UUID | None = None,
         limit: int = 200,
-    ) -> list[SanctionRecord]:  # fmt: skip
+    ) -> list[SanctionRecord]:
         cond: list[Any] = []
         if subject_id is not None:
             cond.append(_sa.c.subject_id == subject_id)
@@ -85,26 +88,33 @@ class EnforcementReads(Area):
         """A platform's sanctions imposed or lifted since ``since``, oldest change first."""
         changed = func.coalesce(_sa.c.lifted_at, _sa.c.created_at)
         stmt = (
-            select(*_sa.c, *[c.label(f"subject_{c.name}") for c in _s.c if c.name != "id"],
-                   platforms.c.name.label("subject_platform_name"))
+            select(
+                *_sa.c,
+                *[c.label(f"subject_{c.name}") for c in _s.c if c.name != "id"],
+                platforms.c.name.label("subject_platform_name"),
+            )
             .join(_s, _s.c.id == _sa.c.subject_id)
             .join(platforms, platforms.c.id == _s.c.platform_id)
-            .where(_sa.c.platform_id == platform_id,
-                   or_(_sa.c.created_at >= since, _sa.c.lifted_at >= since))
+            .where(
+                _sa.c.platform_id == platform_id,
+                or_(_sa.c.created_at >= since, _sa.c.lifted_at >= since),
+            )
             .order_by(changed, _sa.c.id)
             .limit(limit)
-        )  # fmt: skip
+        )
         out = []
         with self._conn() as conn:
             for row in conn.execute(stmt):
                 m = row._mapping
                 subject = SubjectRecord(
-                    id=m["subject_id"], platform_id=m["subject_platform_id"],
-                    platform_name=m["subject_platform_name"], kind=m["subject_kind"],
+                    id=m["subject_id"],
+                    platform_id=m["subject_platform_id"],
+                    platform_name=m["subject_platform_name"],
+                    kind=m["subject_kind"],
                     external_id=m["subject_external_id"],
                     display_name=m["subject_display_name"],
                     created_at=utc(m["subject_created_at"]),
-                )  # fmt: skip
+                )
                 out.append((rr.sanction(row), subject))
         return out
 
@@ -133,18 +143,25 @@ class EnforcementReads(Area):
             return {}
         i, d = t.items, t.decisions
         stmt = (
-            select(i.c.external_id, i.c.text_hash.label("current"), d.c.text_hash, d.c.verdict,
-                   d.c.labels, d.c.automated)
+            select(
+                i.c.external_id,
+                i.c.text_hash.label("current"),
+                d.c.text_hash,
+                d.c.verdict,
+                d.c.labels,
+                d.c.automated,
+            )
             .join(d, d.c.item_id == i.c.id)
             .where(i.c.platform_id == platform_id, i.c.external_id.in_(list(external_ids)))
             .order_by(d.c.created_at.desc(), d.c.id.desc())
-        )  # fmt: skip
+        )
         newest: dict[str, ItemRating] = {}
         human: dict[str, ItemRating] = {}
         with self._conn() as conn:
             for row in conn.execute(stmt):
-                rating = ItemRating(row.external_id, row.verdict, tuple(row.labels),
-                                    bool(row.automated))  # fmt: skip
+                rating = ItemRating(
+                    row.external_id, row.verdict, tuple(row.labels), bool(row.automated)
+                )
                 newest.setdefault(row.external_id, rating)
                 if not row.automated and row.text_hash == row.current:
                     human.setdefault(row.external_id, rating)
@@ -178,11 +195,20 @@ class EnforcementWrites(EnforcementReads):
         expires_at: datetime | None,
     ) -> StrikeRecord:
         record = StrikeRecord(
-            id=new_id(), platform_id=platform_id, subject_id=subject_id, ladder=ladder,
-            category=category, severity=severity, weight=weight, decision_id=decision_id,
-            case_id=case_id, created_at=now, expires_at=expires_at, removed_at=None,
+            id=new_id(),
+            platform_id=platform_id,
+            subject_id=subject_id,
+            ladder=ladder,
+            category=category,
+            severity=severity,
+            weight=weight,
+            decision_id=decision_id,
+            case_id=case_id,
+            created_at=now,
+            expires_at=expires_at,
+            removed_at=None,
             removed_reason=None,
-        )  # fmt: skip
+        )
         self.conn.execute(_st.insert(), _row(record))
         return record
 

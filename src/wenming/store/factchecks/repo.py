@@ -25,34 +25,56 @@ from wenming.store.items.tables import decisions
 
 
 def _record(row: Any) -> FactCheck:
-    return factcheck_from_mapping({
-        "id": row.id, "claim": row.claim, "verdict": row.verdict, "title": row.title,
-        "rebuttal": row.rebuttal, "sources": list(row.sources), "languages": list(row.languages),
-        "publisher": row.publisher, "published": row.date_published,
-        "updated": row.date_modified, "tags": list(row.tags), "version": row.version,
-    }, f"factchecks row {row.id!r}")  # fmt: skip
+    return factcheck_from_mapping(
+        {
+            "id": row.id,
+            "claim": row.claim,
+            "verdict": row.verdict,
+            "title": row.title,
+            "rebuttal": row.rebuttal,
+            "sources": list(row.sources),
+            "languages": list(row.languages),
+            "publisher": row.publisher,
+            "published": row.date_published,
+            "updated": row.date_modified,
+            "tags": list(row.tags),
+            "version": row.version,
+        },
+        f"factchecks row {row.id!r}",
+    )
 
 
 def _row(row: Any) -> FactCheckRow:
     return FactCheckRow(
-        factcheck=_record(row), seq=row.seq, created_at=row.created_at,
-        updated_at=row.updated_at, deleted_at=row.deleted_at, embedding=row.embedding,
-        embedding_recipe=row.embedding_recipe, embedding_hash=row.embedding_hash,
-    )  # fmt: skip
+        factcheck=_record(row),
+        seq=row.seq,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
+        embedding=row.embedding,
+        embedding_recipe=row.embedding_recipe,
+        embedding_hash=row.embedding_hash,
+    )
 
 
 def _values(fc: FactCheck) -> dict[str, Any]:
     return {
-        "claim": fc.claim, "verdict": fc.verdict, "title": fc.title, "rebuttal": fc.rebuttal,
-        "sources": list(fc.sources), "languages": list(fc.languages),
-        "publisher": fc.publisher, "date_published": fc.published,
-        "date_modified": fc.updated, "tags": list(fc.tags), "version": fc.version,
-    }  # fmt: skip
+        "claim": fc.claim,
+        "verdict": fc.verdict,
+        "title": fc.title,
+        "rebuttal": fc.rebuttal,
+        "sources": list(fc.sources),
+        "languages": list(fc.languages),
+        "publisher": fc.publisher,
+        "date_published": fc.published,
+        "date_modified": fc.updated,
+        "tags": list(fc.tags),
+        "version": fc.version,
+    }
 
 
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('"', "")
-
 
 
 class FactCheckReads(Area):

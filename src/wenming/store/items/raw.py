@@ -55,9 +55,13 @@ def _time(value: Any) -> datetime:
 
 
 def item_refs(
-    engine: Engine, conn: Connection | None, platform_id: int, platform_name: str,
-    external_ids: Sequence[str], policy_version: str,
-) -> dict[str, ItemRef]:  # fmt: skip
+    engine: Engine,
+    conn: Connection | None,
+    platform_id: int,
+    platform_name: str,
+    external_ids: Sequence[str],
+    policy_version: str,
+) -> dict[str, ItemRef]:
     """See :meth:`wenming.store.items.repo.ItemReads.item_refs`; on ``conn`` (a write
     transaction's) when given, else on a pooled connection of its own."""
     sql = _sql(engine.dialect.name, len(external_ids))
@@ -84,18 +88,46 @@ def _fetch(dbapi: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
 
 def _refs(rows: list[Any], platform_name: str) -> dict[str, ItemRef]:
     out: dict[str, ItemRef] = {}
-    for (iid, ext, ihash, did, pid, dhash, verdict, labels, scores, evidence, reasons, pv,
-         automated, key_id, user, statement, created) in rows:  # fmt: skip
+    for (
+        iid,
+        ext,
+        ihash,
+        did,
+        pid,
+        dhash,
+        verdict,
+        labels,
+        scores,
+        evidence,
+        reasons,
+        pv,
+        automated,
+        key_id,
+        user,
+        statement,
+        created,
+    ) in rows:
         ref = out.get(ext)
         if ref is None:
             ref = out[ext] = ItemRef(id=_uuid(iid), external_id=ext, text_hash=ihash)
         if did is not None and dhash not in ref.decided:
             ref.decided[dhash] = DecisionRecord(
-                id=_uuid(did), platform_id=pid, platform_name=platform_name, item_id=ref.id,
-                item_external_id=ext, text_hash=dhash, verdict=verdict,
-                labels=tuple(_json(labels)), scores=dict(_json(scores)),
-                evidence=list(_json(evidence)), reasons=tuple(_json(reasons)),
-                policy_version=pv, automated=bool(automated), actor_key_id=key_id,
-                actor_user=user, statement=statement, created_at=_time(created),
-            )  # fmt: skip
+                id=_uuid(did),
+                platform_id=pid,
+                platform_name=platform_name,
+                item_id=ref.id,
+                item_external_id=ext,
+                text_hash=dhash,
+                verdict=verdict,
+                labels=tuple(_json(labels)),
+                scores=dict(_json(scores)),
+                evidence=list(_json(evidence)),
+                reasons=tuple(_json(reasons)),
+                policy_version=pv,
+                automated=bool(automated),
+                actor_key_id=key_id,
+                actor_user=user,
+                statement=statement,
+                created_at=_time(created),
+            )
     return out

@@ -82,9 +82,7 @@ class ItemReads(ItemScans):
             rows = conn.execute(r.DECISIONS_OF_ITEM, {"item_id": item_id, "limit": limit})
             return [r.decision(row) for row in rows]
 
-    def decision_list_for_author(
-        self, subject_id: int, *, limit: int = 20
-    ) -> list[DecisionRecord]:
+    def decision_list_for_author(self, subject_id: int, *, limit: int = 20) -> list[DecisionRecord]:
         """Decisions on an account's items, newest first."""
         stmt = (
             r.DECISION_SELECT.where(t.items.c.author_id == subject_id)
@@ -201,9 +199,21 @@ class ItemWrites(ItemReads):
 
 def _decision_record(d: NewDecision, platform: PlatformRecord, now: datetime) -> DecisionRecord:
     return DecisionRecord(
-        id=new_id(), platform_id=platform.id, platform_name=platform.name, item_id=d.item_id,
-        item_external_id=d.item_external_id, text_hash=d.text_hash, verdict=d.verdict,
-        labels=d.labels, scores=d.scores, evidence=d.evidence, reasons=d.reasons,
-        policy_version=d.policy_version, automated=d.automated, actor_key_id=d.actor_key_id,
-        actor_user=d.actor_user, statement=d.statement, created_at=now,
-    )  # fmt: skip
+        id=new_id(),
+        platform_id=platform.id,
+        platform_name=platform.name,
+        item_id=d.item_id,
+        item_external_id=d.item_external_id,
+        text_hash=d.text_hash,
+        verdict=d.verdict,
+        labels=d.labels,
+        scores=d.scores,
+        evidence=d.evidence,
+        reasons=d.reasons,
+        policy_version=d.policy_version,
+        automated=d.automated,
+        actor_key_id=d.actor_key_id,
+        actor_user=d.actor_user,
+        statement=d.statement,
+        created_at=now,
+    )

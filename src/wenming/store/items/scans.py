@@ -162,14 +162,21 @@ class ItemScans(Area):
             .subquery("newest")
         )
         stmt = (
-            select(p.c.name, i.c.external_id, i.c.text, d.c.verdict, d.c.labels,
-                   d.c.created_at, newest.c.n)
+            select(
+                p.c.name,
+                i.c.external_id,
+                i.c.text,
+                d.c.verdict,
+                d.c.labels,
+                d.c.created_at,
+                newest.c.n,
+            )
             .select_from(newest)
             .join(d, and_(d.c.item_id == newest.c.item_id, d.c.created_at == newest.c.at, human))
             .join(i, i.c.id == d.c.item_id)
             .join(p, p.c.id == i.c.platform_id)
             .order_by(d.c.created_at)
-        )  # fmt: skip
+        )
         if since is not None:
             stmt = stmt.where(d.c.created_at >= since)
         if platform_id is not None:
@@ -182,10 +189,14 @@ class ItemScans(Area):
                     continue
                 seen.add(key)
                 yield HumanDecided(
-                    platform=row.name, external_id=row.external_id, text=row.text,
-                    verdict=row.verdict, labels=tuple(row.labels or ()),
-                    decided_at=utc(row.created_at), human_decisions=int(row.n),
-                )  # fmt: skip
+                    platform=row.name,
+                    external_id=row.external_id,
+                    text=row.text,
+                    verdict=row.verdict,
+                    labels=tuple(row.labels or ()),
+                    decided_at=utc(row.created_at),
+                    human_decisions=int(row.n),
+                )
 
     def decision_counts_by_item(self) -> dict[str, int]:
         """``platform/external_id`` → how many decisions the item has (for checks: the

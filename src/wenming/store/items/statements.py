@@ -48,13 +48,16 @@ ITEM_UPDATE = (
     update(_i)
     .where(_i.c.id == bindparam("item_id"))
     .values(
-        text=bindparam("text"), text_hash=bindparam("text_hash"),
-        author_id=bindparam("author_id"), group_id=bindparam("group_id"),
-        lang=bindparam("lang"), urls=bindparam("urls", type_=Document),
+        text=bindparam("text"),
+        text_hash=bindparam("text_hash"),
+        author_id=bindparam("author_id"),
+        group_id=bindparam("group_id"),
+        lang=bindparam("lang"),
+        urls=bindparam("urls", type_=Document),
         posted_at=bindparam("posted_at", type_=Timestamp),
         updated_at=bindparam("updated_at", type_=Timestamp),
     )
-)  # fmt: skip
+)
 SUBJECT_IDS = select(_s.c.kind, _s.c.external_id, _s.c.id).where(
     _s.c.platform_id == bindparam("platform_id"),
     _s.c.external_id.in_(bindparam("ids", expanding=True)),
@@ -79,14 +82,23 @@ DECISIONS_OF_ITEM = (
 DECISION_COUNT = select(func.count()).select_from(_d)
 DECISION_INSERT = _d.insert()
 
+
 def item(row: Any) -> ItemRecord:
     return ItemRecord(
-        id=row.id, platform_id=row.platform_id, platform_name=row.platform_name,
-        external_id=row.external_id, text=row.text, text_hash=row.text_hash,
-        author=row.author, group=row.grp, lang=row.lang, urls=tuple(row.urls),
-        posted_at=opt_utc(row.posted_at), created_at=utc(row.created_at),
+        id=row.id,
+        platform_id=row.platform_id,
+        platform_name=row.platform_name,
+        external_id=row.external_id,
+        text=row.text,
+        text_hash=row.text_hash,
+        author=row.author,
+        group=row.grp,
+        lang=row.lang,
+        urls=tuple(row.urls),
+        posted_at=opt_utc(row.posted_at),
+        created_at=utc(row.created_at),
         updated_at=utc(row.updated_at),
-    )  # fmt: skip
+    )
 
 
 def item_row(
@@ -97,33 +109,58 @@ def item_row(
     item_id: uuid.UUID,
 ) -> dict[str, Any]:
     return {
-        "id": item_id, "platform_id": platform_id, "external_id": it.external_id,
-        "text": it.text, "text_hash": it.text_hash,
+        "id": item_id,
+        "platform_id": platform_id,
+        "external_id": it.external_id,
+        "text": it.text,
+        "text_hash": it.text_hash,
         "author_id": subjects[("account", it.author)] if it.author else None,
         "group_id": subjects[("group", it.group)] if it.group else None,
-        "lang": it.lang, "urls": list(it.urls), "posted_at": opt_utc(it.posted_at),
-        "created_at": now, "updated_at": now,
-    }  # fmt: skip
+        "lang": it.lang,
+        "urls": list(it.urls),
+        "posted_at": opt_utc(it.posted_at),
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def decision(row: Any, platform_name: str | None = None) -> DecisionRecord:
     return DecisionRecord(
-        id=row.id, platform_id=row.platform_id,
-        platform_name=platform_name or row.platform_name, item_id=row.item_id,
-        item_external_id=row.item_external_id, text_hash=row.text_hash, verdict=row.verdict,
-        labels=tuple(row.labels), scores=dict(row.scores), evidence=list(row.evidence),
-        reasons=tuple(row.reasons), policy_version=row.policy_version,
-        automated=bool(row.automated), actor_key_id=row.actor_key_id,
-        actor_user=row.actor_user, statement=row.statement, created_at=utc(row.created_at),
-    )  # fmt: skip
+        id=row.id,
+        platform_id=row.platform_id,
+        platform_name=platform_name or row.platform_name,
+        item_id=row.item_id,
+        item_external_id=row.item_external_id,
+        text_hash=row.text_hash,
+        verdict=row.verdict,
+        labels=tuple(row.labels),
+        scores=dict(row.scores),
+        evidence=list(row.evidence),
+        reasons=tuple(row.reasons),
+        policy_version=row.policy_version,
+        automated=bool(row.automated),
+        actor_key_id=row.actor_key_id,
+        actor_user=row.actor_user,
+        statement=row.statement,
+        created_at=utc(row.created_at),
+    )
 
 
 def decision_row(d: DecisionRecord) -> dict[str, Any]:
     return {
-        "id": d.id, "platform_id": d.platform_id, "item_id": d.item_id,
-        "text_hash": d.text_hash, "verdict": d.verdict, "labels": list(d.labels),
-        "scores": d.scores, "evidence": d.evidence, "reasons": list(d.reasons),
-        "policy_version": d.policy_version, "automated": d.automated,
-        "actor_key_id": d.actor_key_id, "actor_user": d.actor_user,
-        "statement": d.statement, "created_at": d.created_at,
-    }  # fmt: skip
+        "id": d.id,
+        "platform_id": d.platform_id,
+        "item_id": d.item_id,
+        "text_hash": d.text_hash,
+        "verdict": d.verdict,
+        "labels": list(d.labels),
+        "scores": d.scores,
+        "evidence": d.evidence,
+        "reasons": list(d.reasons),
+        "policy_version": d.policy_version,
+        "automated": d.automated,
+        "actor_key_id": d.actor_key_id,
+        "actor_user": d.actor_user,
+        "statement": d.statement,
+        "created_at": d.created_at,
+    }

@@ -155,43 +155,85 @@ class QueueStats:
 
 def case(row: Any) -> CaseRecord:
     return CaseRecord(
-        id=row.id, platform_id=row.platform_id, platform_name=row.platform_name,
-        kind=row.kind, subject_kind=row.subject_kind, subject_ref=row.subject_ref,
-        item_id=row.item_id, subject_id=row.subject_id, category=row.category,
-        severity=row.severity, source=row.source, queue=row.queue, status=row.status,
-        priority=row.priority, confidence=row.confidence, report_count=row.report_count,
-        assignee=row.assignee, claimed_at=opt_utc(row.claimed_at),
-        excluded_actor=row.excluded_actor, appeal_of=row.appeal_of,
-        decision_id=row.decision_id, outcome=row.outcome, opened_at=utc(row.opened_at),
-        due_at=utc(row.due_at), decided_at=opt_utc(row.decided_at),
+        id=row.id,
+        platform_id=row.platform_id,
+        platform_name=row.platform_name,
+        kind=row.kind,
+        subject_kind=row.subject_kind,
+        subject_ref=row.subject_ref,
+        item_id=row.item_id,
+        subject_id=row.subject_id,
+        category=row.category,
+        severity=row.severity,
+        source=row.source,
+        queue=row.queue,
+        status=row.status,
+        priority=row.priority,
+        confidence=row.confidence,
+        report_count=row.report_count,
+        assignee=row.assignee,
+        claimed_at=opt_utc(row.claimed_at),
+        excluded_actor=row.excluded_actor,
+        appeal_of=row.appeal_of,
+        decision_id=row.decision_id,
+        outcome=row.outcome,
+        opened_at=utc(row.opened_at),
+        due_at=utc(row.due_at),
+        decided_at=opt_utc(row.decided_at),
         updated_at=utc(row.updated_at),
-    )  # fmt: skip
+    )
 
 
 def report(row: Any) -> ReportRecord:
     return ReportRecord(
-        id=row.id, case_id=row.case_id, platform_id=row.platform_id, category=row.category,
-        text=row.text, source=row.source, reporter_key_id=row.reporter_key_id,
-        reporter_hash=row.reporter_hash, contact=row.contact, outcome=row.outcome,
-        created_at=utc(row.created_at), resolved_at=opt_utc(row.resolved_at),
-    )  # fmt: skip
+        id=row.id,
+        case_id=row.case_id,
+        platform_id=row.platform_id,
+        category=row.category,
+        text=row.text,
+        source=row.source,
+        reporter_key_id=row.reporter_key_id,
+        reporter_hash=row.reporter_hash,
+        contact=row.contact,
+        outcome=row.outcome,
+        created_at=utc(row.created_at),
+        resolved_at=opt_utc(row.resolved_at),
+    )
 
 
 def case_decision(row: Any) -> CaseDecisionRecord:
     return CaseDecisionRecord(
-        id=row.id, case_id=row.case_id, platform_id=row.platform_id, verdict=row.verdict,
-        category=row.category, template=row.template, note=row.note, statement=row.statement,
-        age_rating=row.age_rating, policy_version=row.policy_version, actor=row.actor,
-        actor_key_id=row.actor_key_id, appeal_outcome=row.appeal_outcome,
-        reviews=row.reviews, created_at=utc(row.created_at),
-    )  # fmt: skip
+        id=row.id,
+        case_id=row.case_id,
+        platform_id=row.platform_id,
+        verdict=row.verdict,
+        category=row.category,
+        template=row.template,
+        note=row.note,
+        statement=row.statement,
+        age_rating=row.age_rating,
+        policy_version=row.policy_version,
+        actor=row.actor,
+        actor_key_id=row.actor_key_id,
+        appeal_outcome=row.appeal_outcome,
+        reviews=row.reviews,
+        created_at=utc(row.created_at),
+    )
 
 
 def appeal(row: Any) -> AppealRecord:
     return AppealRecord(
-        id=row.id, platform_id=row.platform_id, decision_id=row.decision_id,
-        case_id=row.case_id, text=row.text, appellant=row.appellant,
-        appellant_key_id=row.appellant_key_id, report_id=row.report_id, status=row.status,
-        outcome=row.outcome, result_decision_id=row.result_decision_id,
-        created_at=utc(row.created_at), decided_at=opt_utc(row.decided_at),
-    )  # fmt: skip
+        id=row.id,
+        platform_id=row.platform_id,
+        decision_id=row.decision_id,
+        case_id=row.case_id,
+        text=row.text,
+        appellant=row.appellant,
+        appellant_key_id=row.appellant_key_id,
+        report_id=row.report_id,
+        status=row.status,
+        outcome=row.outcome,
+        result_decision_id=row.result_decision_id,
+        created_at=utc(row.created_at),
+        decided_at=opt_utc(row.decided_at),
+    )

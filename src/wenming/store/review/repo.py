@@ -246,16 +246,28 @@ class ReviewWrites(ReviewReads):
         for _ in range(5):
             case_id = new_id()
             values = {
-                "id": case_id, "platform_id": new.platform_id, "kind": new.kind,
-                "subject_kind": new.subject_kind, "subject_ref": new.subject_ref,
-                "item_id": new.item_id, "subject_id": new.subject_id,
-                "category": new.category, "severity": new.severity, "source": new.source,
-                "queue": new.queue, "status": "open", "priority": new.priority,
-                "confidence": new.confidence, "report_count": new.report_count,
-                "excluded_actor": new.excluded_actor, "appeal_of": new.appeal_of,
-                "open_key": new.open_key, "opened_at": now, "due_at": new.due_at,
+                "id": case_id,
+                "platform_id": new.platform_id,
+                "kind": new.kind,
+                "subject_kind": new.subject_kind,
+                "subject_ref": new.subject_ref,
+                "item_id": new.item_id,
+                "subject_id": new.subject_id,
+                "category": new.category,
+                "severity": new.severity,
+                "source": new.source,
+                "queue": new.queue,
+                "status": "open",
+                "priority": new.priority,
+                "confidence": new.confidence,
+                "report_count": new.report_count,
+                "excluded_actor": new.excluded_actor,
+                "appeal_of": new.appeal_of,
+                "open_key": new.open_key,
+                "opened_at": now,
+                "due_at": new.due_at,
                 "updated_at": now,
-            }  # fmt: skip
+            }
             stmt = self._insert(_c).values(values).on_conflict_do_nothing()
             # RETURNING rather than rowcount, which psycopg leaves at -1 here.
             inserted = self.conn.execute(stmt.returning(_c.c.id)).first() is not None
@@ -318,10 +330,14 @@ class ReviewWrites(ReviewReads):
             update(_c)
             .where(_c.c.id == case_id, self._takeable(actor, stale_before))
             .values(
-                status="decided", assignee=actor, outcome=outcome, decided_at=now,
-                updated_at=now, open_key=None,
+                status="decided",
+                assignee=actor,
+                outcome=outcome,
+                decided_at=now,
+                updated_at=now,
+                open_key=None,
             )
-        )  # fmt: skip
+        )
         return self.conn.execute(stmt).rowcount == 1
 
     # -- reports -----------------------------------------------------------------------
@@ -344,12 +360,19 @@ class ReviewWrites(ReviewReads):
         self.conn.execute(
             _rep.insert(),
             {
-                "id": report_id, "case_id": case_id, "platform_id": platform_id,
-                "category": category, "text": text, "source": source,
-                "reporter_key_id": reporter_key_id, "reporter_hash": reporter_hash,
-                "contact": contact, "token_hash": token_hash, "created_at": now,
+                "id": report_id,
+                "case_id": case_id,
+                "platform_id": platform_id,
+                "category": category,
+                "text": text,
+                "source": source,
+                "reporter_key_id": reporter_key_id,
+                "reporter_hash": reporter_hash,
+                "contact": contact,
+                "token_hash": token_hash,
+                "created_at": now,
             },
-        )  # fmt: skip
+        )
         return report_id
 
     def reporter_seen(self, case_id: uuid.UUID, reporter_hash: str) -> bool:
@@ -388,14 +411,23 @@ class ReviewWrites(ReviewReads):
         self.conn.execute(
             _cd.insert(),
             {
-                "id": d.id, "case_id": d.case_id, "platform_id": d.platform_id,
-                "verdict": d.verdict, "category": d.category, "template": d.template,
-                "note": d.note, "statement": d.statement, "age_rating": d.age_rating,
-                "policy_version": d.policy_version, "actor": d.actor,
-                "actor_key_id": d.actor_key_id, "appeal_outcome": d.appeal_outcome,
-                "reviews": d.reviews, "created_at": d.created_at,
+                "id": d.id,
+                "case_id": d.case_id,
+                "platform_id": d.platform_id,
+                "verdict": d.verdict,
+                "category": d.category,
+                "template": d.template,
+                "note": d.note,
+                "statement": d.statement,
+                "age_rating": d.age_rating,
+                "policy_version": d.policy_version,
+                "actor": d.actor,
+                "actor_key_id": d.actor_key_id,
+                "appeal_outcome": d.appeal_outcome,
+                "reviews": d.reviews,
+                "created_at": d.created_at,
             },
-        )  # fmt: skip
+        )
 
     def appeal_add(
         self,
@@ -413,12 +445,18 @@ class ReviewWrites(ReviewReads):
         self.conn.execute(
             _ap.insert(),
             {
-                "id": appeal_id, "platform_id": platform_id, "decision_id": decision_id,
-                "case_id": case_id, "text": text, "appellant": appellant,
-                "appellant_key_id": appellant_key_id, "report_id": report_id,
-                "status": "open", "created_at": now,
+                "id": appeal_id,
+                "platform_id": platform_id,
+                "decision_id": decision_id,
+                "case_id": case_id,
+                "text": text,
+                "appellant": appellant,
+                "appellant_key_id": appellant_key_id,
+                "report_id": report_id,
+                "status": "open",
+                "created_at": now,
             },
-        )  # fmt: skip
+        )
         return appeal_id
 
     def appeals_decide(

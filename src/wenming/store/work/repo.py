@@ -74,15 +74,20 @@ class WorkReads(Area):
         s, i = w.shadow_decisions, t.items
         stmt = (
             select(
-                i.c.external_id, i.c.text, s.c.live_verdict, s.c.verdict, s.c.live_labels,
-                s.c.labels, platforms.c.name.label("platform"),
+                i.c.external_id,
+                i.c.text,
+                s.c.live_verdict,
+                s.c.verdict,
+                s.c.live_labels,
+                s.c.labels,
+                platforms.c.name.label("platform"),
             )
             .join(i, i.c.id == s.c.item_id)
             .join(platforms, platforms.c.id == s.c.platform_id)
             .where(s.c.policy_version == policy_version, s.c.live_verdict != s.c.verdict)
             .order_by(s.c.created_at.desc())
             .limit(limit)
-        )  # fmt: skip
+        )
         with self._conn() as conn:
             return [dict(row._mapping) for row in conn.execute(stmt)]
 
@@ -119,7 +124,6 @@ class WorkReads(Area):
         stmt = select(w.sweeps).order_by(w.sweeps.c.id.desc()).limit(limit)
         with self._conn() as conn:
             return [_sweep(row) for row in conn.execute(stmt)]
-
 
 
 class WorkWrites(WorkReads):
@@ -173,14 +177,21 @@ class WorkWrites(WorkReads):
         s = w.shadow_decisions
         values = [
             {
-                "id": new_id(), "platform_id": x.platform_id, "item_id": x.item_id,
-                "text_hash": x.text_hash, "policy_version": x.policy_version,
-                "live_policy_version": x.live_policy_version, "live_verdict": x.live_verdict,
-                "verdict": x.verdict, "live_labels": list(x.live_labels),
-                "labels": list(x.labels), "scores": x.scores, "created_at": now,
+                "id": new_id(),
+                "platform_id": x.platform_id,
+                "item_id": x.item_id,
+                "text_hash": x.text_hash,
+                "policy_version": x.policy_version,
+                "live_policy_version": x.live_policy_version,
+                "live_verdict": x.live_verdict,
+                "verdict": x.verdict,
+                "live_labels": list(x.live_labels),
+                "labels": list(x.labels),
+                "scores": x.scores,
+                "created_at": now,
             }
             for x in sorted(rows, key=lambda x: (x.item_id, x.text_hash))
-        ]  # fmt: skip
+        ]
         self.conn.execute(self._insert(s).on_conflict_do_nothing(), values)
 
     def sweep_add(
@@ -197,12 +208,18 @@ class WorkWrites(WorkReads):
         row = self.conn.execute(
             stmt,
             {
-                "policy_version": policy_version, "policy_source": policy_source,
-                "platform_id": platform_id, "since": since, "status": "running",
-                "cursor": None, "total": total, "enqueued": 0, "created_at": now,
+                "policy_version": policy_version,
+                "policy_source": policy_source,
+                "platform_id": platform_id,
+                "since": since,
+                "status": "running",
+                "cursor": None,
+                "total": total,
+                "enqueued": 0,
+                "created_at": now,
                 "updated_at": now,
             },
-        ).one()  # fmt: skip
+        ).one()
         return _sweep(row)
 
     def sweep_advance(
@@ -227,16 +244,26 @@ class WorkWrites(WorkReads):
 
 def _outbox(row: Any) -> OutboxRow:
     return OutboxRow(
-        id=int(row.id), platform_id=int(row.platform_id), payload=row.payload,
+        id=int(row.id),
+        platform_id=int(row.platform_id),
+        payload=row.payload,
         created_at=utc(row.created_at),
-        dead_at=utc(row.dead_at) if row.dead_at is not None else None, error=row.error,
-    )  # fmt: skip
+        dead_at=utc(row.dead_at) if row.dead_at is not None else None,
+        error=row.error,
+    )
 
 
 def _sweep(row: Any) -> SweepRecord:
     return SweepRecord(
-        id=int(row.id), policy_version=row.policy_version, policy_source=row.policy_source,
-        platform_id=row.platform_id, since=utc(row.since) if row.since else None,
-        status=row.status, cursor=row.cursor, total=int(row.total), enqueued=int(row.enqueued),
-        created_at=utc(row.created_at), updated_at=utc(row.updated_at),
-    )  # fmt: skip
+        id=int(row.id),
+        policy_version=row.policy_version,
+        policy_source=row.policy_source,
+        platform_id=row.platform_id,
+        since=utc(row.since) if row.since else None,
+        status=row.status,
+        cursor=row.cursor,
+        total=int(row.total),
+        enqueued=int(row.enqueued),
+        created_at=utc(row.created_at),
+        updated_at=utc(row.updated_at),
+    )
