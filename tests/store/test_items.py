@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from tests.store.common import NOW, decision, items, platform
-from wenming.store import NewItem, Store, new_id
+from wenming.store import NewItem, PlatformRecord, Store, new_id, unavailable
 
 
 def test_items_roundtrip_with_subjects(store: Store) -> None:
@@ -202,3 +203,23 @@ def test_decisions_of_an_author_newest_first(store: Store) -> None:
         author = tx.items.subject_ids(acme.id, [("account", "u1")], now=NOW)[("account", "u1")]
     assert store.items.decision_list_for_author(author) == [new, old]
     assert store.items.decision_list_for_author(author, limit=1) == [new]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:////nonexistent-wenming-dir/x.db",
+        "postgresql+psycopg://postgres@127.0.0.1:9/none?connect_timeout=2",
+    ],
+)
+def test_the_raw_read_reports_an_unreachable_database_like_every_query(url: str) -> None:
+    # Workers back off on unavailable(exc); the raw-driver read must raise what
+    # SQLAlchemy raises, not the driver's own exception.
+    store = Store.open(url)
+    acme = PlatformRecord(id=1, name="acme", title="Acme", created_at=NOW)
+    try:
+        with pytest.raises(OperationalError) as caught:
+            store.items.item_refs(acme, ["a"], policy_version="p@1")
+        assert unavailable(caught.value)
+    finally:
+        store.close()

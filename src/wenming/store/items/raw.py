@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from wenming.store.items.records import DecisionRecord, ItemRef
 
@@ -63,16 +64,30 @@ def item_refs(
     policy_version: str,
 ) -> dict[str, ItemRef]:
     """See :meth:`wenming.store.items.repo.ItemReads.item_refs`; on ``conn`` (a write
-    transaction's) when given, else on a pooled connection of its own."""
+    transaction's) when given, else on a pooled connection of its own. Driver errors are
+    raised as SQLAlchemy's (``OperationalError`` …), as every other query raises them, so
+    that callers tell "the database is away" (:func:`wenming.store.unavailable`) the same
+    way; a pooled connection the database dropped is discarded, not reused."""
     sql = _sql(engine.dialect.name, len(external_ids))
     params = (policy_version, platform_id, *external_ids)
-    if conn is not None:
-        rows = _fetch(conn.connection.dbapi_connection, sql, params)
-    else:
-        pooled: Any = engine.raw_connection()
-        try:
+    driver_error: Any = engine.dialect.loaded_dbapi.Error
+    pooled: Any = None
+    try:
+        if conn is not None:
+            rows = _fetch(conn.connection.dbapi_connection, sql, params)
+        else:
+            pooled = engine.raw_connection()
             rows = _fetch(pooled, sql, params)
-        finally:
+    except driver_error as exc:
+        lost = pooled is None and conn is None  # could not connect at all
+        if pooled is not None and engine.dialect.is_disconnect(exc, pooled, None):
+            pooled.invalidate(exc)
+            lost = True
+        raise DBAPIError.instance(
+            sql, params, exc, driver_error, connection_invalidated=lost, dialect=engine.dialect
+        ) from exc
+    finally:
+        if pooled is not None:
             pooled.close()  # back to the pool (which ends the implicit read transaction)
     return _refs(rows, platform_name)
 
