@@ -14,6 +14,14 @@ streams so that its own cost stays small next to the server's on a shared machin
 Prints requests/s, items/s, p50/p99 latency per scenario, and the server's CPU time
 per request (user + system, from /proc): on a shared or busy machine that last figure
 is the steadier one, and 1000 / it is the request rate one dedicated core would carry.
+
+In the same run it measures the ceiling: a bare Starlette endpoint, served the same way
+(one uvicorn worker, no access log), that parses the same JSON bodies and returns a
+fixed answer. For SQLite it then paces single-item requests at half the best measured
+rate (an open-loop schedule: a late answer delays nothing, and latency counts from the
+scheduled send) for the p99 the targets speak of, and ends with one line::
+
+    single_rps=N ceiling_rps=N ratio=R p99_ms=N batch_items_per_s=N
 A benchmark, never a test: it prints figures and does not fail on them. Traffic goes to
 127.0.0.1 only.
 """
@@ -145,6 +153,116 @@ async def _one_connection(
         writer.close()
 
 
+async def _paced_connection(
+    port: int, key: str, bodies: Bodies, start: float, interval: float, until: float,
+    record: Result,
+) -> None:  # fmt: skip
+    reader, writer = await asyncio.open_connection(HOST, port)
+    head = (
+        f"POST /v1/screen HTTP/1.1\r\nHost: {HOST}:{port}\r\nAuthorization: Bearer {key}\r\n"
+        "Content-Type: application/json\r\n"
+    ).encode()
+    try:
+        due = start
+        while due < until:
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            body = bodies.next()
+            writer.write(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            status_headers = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in status_headers.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            record.latencies.append(time.perf_counter() - due)
+            record.requests += 1
+            if int(status_headers.split(b" ", 2)[1]) == 200:
+                record.items += bodies.batch
+            else:
+                record.errors += 1
+            due += interval
+    finally:
+        writer.close()
+
+
+async def _paced(
+    port: int, key: str, bodies: Bodies, *, rate: float, seconds: float, connections: int,
+    name: str,
+) -> Result:  # fmt: skip
+    """Requests at ``rate`` per second in all, spread over ``connections``."""
+    result = Result(name, 0, 0, 0, seconds, [])
+    interval = connections / rate
+    start = time.perf_counter() + 0.05
+    until = start + seconds
+    await asyncio.gather(
+        *(_paced_connection(port, key, bodies, start + n * interval / connections, interval,
+                            until, result)
+          for n in range(connections))
+    )  # fmt: skip
+    return result
+
+
+def _p99_ms(latencies: list[float]) -> float:
+    lat = sorted(latencies)
+    return lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else float("nan")
+
+
+def ceiling_app() -> object:
+    """The ceiling: Starlette parsing the request's JSON and answering a fixed body."""
+    import orjson
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    answer = orjson.dumps({"results": [{"id": "x", "verdict": "allow", "replayed": False}]})
+
+    async def screen(request: Request) -> Response:
+        body = orjson.loads(await request.body())
+        if not body.get("items"):
+            return Response(b"{}", status_code=422, media_type="application/json")
+        return Response(answer, media_type="application/json")
+
+    return Starlette(routes=[Route("/v1/screen", screen, methods=["POST"])])
+
+
+class Ceiling:
+    """The ceiling endpoint in its own process (this script with ``--serve-ceiling PORT``)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        cmd = [sys.executable, __file__, "--serve-ceiling", str(self.port)]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with socket.create_connection((HOST, self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("ceiling server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def _serve_ceiling(port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(ceiling_app(), host=HOST, port=port, access_log=False,  # type: ignore[arg-type]
+                log_level="warning")  # fmt: skip
+
+
 async def _load(
     port: int, key: str, bodies: Bodies, *, concurrency: int, seconds: float, name: str
 ) -> Result:
@@ -230,6 +348,30 @@ def _stored(env: dict[str, str]) -> int:
     return n
 
 
+def _measure(
+    port: int, key: str, texts: list[str], args: argparse.Namespace, pid: int, name: str,
+    batches: list[int],
+) -> tuple[dict[int, Result], int]:  # fmt: skip
+    """Closed-loop scenarios for each batch size and concurrency; the best result per batch
+    size and the items sent in all."""
+    best: dict[int, Result] = {}
+    total = 0
+    for batch in batches:
+        for conc in args.concurrency:
+            bodies = Bodies(texts, batch)
+            warm = asyncio.run(_load(port, key, bodies, concurrency=conc,
+                                     seconds=args.warmup, name="warmup"))  # fmt: skip
+            cpu = _cpu_seconds(pid)
+            res = asyncio.run(_load(port, key, bodies, concurrency=conc, seconds=args.duration,
+                                    name=f"{name} batch={batch} conc={conc}"))  # fmt: skip
+            res.server_cpu = _cpu_seconds(pid) - cpu
+            total += warm.items + res.items
+            print(res.line(), flush=True)
+            if batch not in best or res.items > best[batch].items:
+                best[batch] = res
+    return best, total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
@@ -237,10 +379,22 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[4, 16])
     parser.add_argument("--batch", type=int, nargs="+", default=[1, 100])
+    parser.add_argument("--serve-ceiling", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_ceiling:
+        _serve_ceiling(args.serve_ceiling)
+        return
     texts = _texts()
     print(f"wenming API throughput: one worker process, {os.cpu_count()} CPUs, loopback; "
           f"{len(texts)} example texts")  # fmt: skip
+    ceiling = Ceiling(_free_port())
+    ceiling.start()
+    try:
+        pid = ceiling.proc.pid if ceiling.proc else 0
+        top, _ = _measure(ceiling.port, "none", texts, args, pid, "ceiling (bare Starlette)", [1])
+    finally:
+        ceiling.stop()
+    summary = ""
     workdir = Path(tempfile.mkdtemp(prefix="wm-bench-"))
     try:
         for backend, env in _backends(args.backend, workdir):
@@ -249,25 +403,40 @@ def main() -> None:
             server = Server(env, _free_port())
             server.start()
             try:
-                total = 0
-                for batch in args.batch:
-                    for conc in args.concurrency:
-                        bodies = Bodies(texts, batch)
-                        warm = asyncio.run(_load(server.port, key, bodies, concurrency=conc,
-                                                 seconds=args.warmup, name="warmup"))  # fmt: skip
-                        name = f"{backend} batch={batch} conc={conc}"
-                        pid = server.proc.pid if server.proc else 0
-                        cpu = _cpu_seconds(pid)
-                        res = asyncio.run(_load(server.port, key, bodies, concurrency=conc,
-                                                seconds=args.duration, name=name))  # fmt: skip
-                        res.server_cpu = _cpu_seconds(pid) - cpu
-                        total += warm.items + res.items
-                        print(res.line(), flush=True)
+                pid = server.proc.pid if server.proc else 0
+                best, total = _measure(server.port, key, texts, args, pid, backend, args.batch)
+                single = best.get(1)
+                p99 = float("nan")
+                if single is not None:
+                    rate = single.requests / single.seconds / 2
+                    conns = max(args.concurrency)
+                    cpu = _cpu_seconds(pid)
+                    paced = asyncio.run(_paced(
+                        server.port, key, Bodies(texts, 1), rate=rate, seconds=args.duration,
+                        connections=conns, name=f"{backend} batch=1 paced at {rate:,.0f}/s",
+                    ))  # fmt: skip
+                    paced.server_cpu = _cpu_seconds(pid) - cpu
+                    total += paced.items
+                    print(paced.line(), flush=True)
+                    p99 = _p99_ms(paced.latencies)
+                if backend == "sqlite" and single is not None and 1 in top:
+                    single_rps = single.requests / single.seconds
+                    ceiling_rps = top[1].requests / top[1].seconds
+                    batched = max((r for b, r in best.items() if b > 1),
+                                  key=lambda r: r.items, default=None)  # fmt: skip
+                    items_per_s = batched.items / batched.seconds if batched else 0.0
+                    summary = (
+                        f"single_rps={single_rps:.0f} ceiling_rps={ceiling_rps:.0f} "
+                        f"ratio={single_rps / ceiling_rps:.2f} p99_ms={p99:.1f} "
+                        f"batch_items_per_s={items_per_s:.0f}"
+                    )
             finally:
                 server.stop()
             print(f"{backend}: {_stored(env):,} decisions stored (expected {total:,})")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if summary:
+        print(summary)
 
 
 if __name__ == "__main__":

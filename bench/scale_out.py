@@ -140,7 +140,7 @@ def run(workers: int, n: int, steady_seconds: float, tmp: Path) -> Run:
             rt.store, secret=settings.secret_key.get_secret_value(), role=Role.PLATFORM,
             platform="bench", label="bench", actor="bench", now=datetime.now(UTC),
         )  # fmt: skip
-        platform = rt.store.platform_by_name("bench")
+        platform = rt.store.access.platform_by_name("bench")
         assert platform is not None
         backlog = posts(n, prefix="b")
         started = time.perf_counter()
@@ -165,7 +165,7 @@ def run(workers: int, n: int, steady_seconds: float, tmp: Path) -> Run:
         cpu0: dict[int, float] = {}
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
-            done = rt.store.decision_count()
+            done = rt.store.items.decision_count()
             samples.append((time.perf_counter(), done))
             if done >= 0.1 * n and not cpu0:
                 cpu0 = {p.pid: _cpu_seconds(p.pid) for p in procs}

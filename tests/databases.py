@@ -21,10 +21,9 @@ from sqlalchemy import text
 
 from wenming.core.model import Item
 from wenming.detectors.screener import Screener
-from wenming.store import migrate
+from wenming.store import Store, migrate
 from wenming.store.engine import engine_create
-from wenming.store.sql import Store
-from wenming.store.tables import metadata
+from wenming.store.schema import metadata
 
 PG_URL = os.environ.get(
     "WENMING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -14,7 +14,7 @@ from wenming.runtime import Runtime
 from wenming.service import keys as key_service
 from wenming.service.keys import Role
 from wenming.service.screening import PolicyLike, ScreenerLike
-from wenming.store.records import PlatformRecord
+from wenming.store import PlatformRecord
 
 POISON = "POISON-PILL"
 
@@ -34,7 +34,7 @@ def work_settings(db: Database, **overrides: Any) -> Settings:
 
 def platform(rt: Runtime, name: str = "acme") -> PlatformRecord:
     key_token(rt, Role.PLATFORM, name)
-    found = rt.store.platform_by_name(name)
+    found = rt.store.access.platform_by_name(name)
     assert found is not None
     return found
 

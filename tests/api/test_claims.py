@@ -17,7 +17,6 @@ from wenming.runtime import Runtime
 from wenming.service import review
 from wenming.service.errors import ConflictError
 from wenming.service.keys import Role
-from wenming.store.review import ReviewStore
 
 
 def _race(n: int, action: object) -> list[object]:
@@ -79,7 +78,7 @@ def test_two_moderators_deciding_at_once_make_one_decision(
     codes = _race(3, lambda i: client.post(f"/v1/cases/{case_id}/decision", json=body,
                                            headers=auth(moderators[i])).status_code)  # fmt: skip
     assert sorted(codes) == [200, 409, 409], codes  # type: ignore[type-var]
-    rs = ReviewStore(runtime.store)
+    rs = runtime.store.review
     assert len(rs.case_decision_list([uuid.UUID(case_id)])) == 1
 
 

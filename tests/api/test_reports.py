@@ -18,7 +18,6 @@ from wenming.detectors.screener import Screener
 from wenming.runtime import Runtime
 from wenming.server.app import create_app
 from wenming.service.keys import Role
-from wenming.store.review import ReviewStore
 
 
 def test_a_flood_of_duplicate_reports_makes_one_case(
@@ -48,17 +47,17 @@ def test_more_reporters_raise_priority_but_one_reporter_repeating_does_not(
     client: TestClient, keys: Keys, runtime: Runtime
 ) -> None:
     first = report(client, item("x-1"), "spam")
-    base = ReviewStore(runtime.store).case_get(uuid.UUID(first["case_id"]))
+    base = runtime.store.review.case_get(uuid.UUID(first["case_id"]))
     assert base is not None
     report(client, item("x-1"), "spam")  # same address, same reporter
-    same = ReviewStore(runtime.store).case_get(base.id)
+    same = runtime.store.review.case_get(base.id)
     assert same is not None and same.priority == base.priority and same.report_count == 2
     report(client, item("x-1"), "spam", key=keys.viewer)
-    more = ReviewStore(runtime.store).case_get(base.id)
+    more = runtime.store.review.case_get(base.id)
     assert more is not None and more.priority > base.priority
     # A graver category moves the case to the urgent queue.
     report(client, item("x-1"), "drugs", key=keys.admin)
-    graver = ReviewStore(runtime.store).case_get(base.id)
+    graver = runtime.store.review.case_get(base.id)
     assert graver is not None and graver.queue == "urgent" and graver.category == "drugs"
     assert graver.due_at < more.due_at
 
@@ -70,9 +69,9 @@ def test_an_acknowledged_report_is_committed(
     # Another process (a fresh store on the same database) sees it at once.
     other = db.store()
     try:
-        found = ReviewStore(other).report_get(uuid.UUID(receipt["report_id"]))
+        found = other.review.report_get(uuid.UUID(receipt["report_id"]))
         assert found is not None and found.text == "still here?"
-        assert ReviewStore(other).case_get(uuid.UUID(receipt["case_id"])) is not None
+        assert other.review.case_get(uuid.UUID(receipt["case_id"])) is not None
     finally:
         other.close()
 
@@ -88,7 +87,7 @@ def test_the_reported_party_never_learns_who_reported(
                     json={"verdict": "block", "category": "drugs"})  # fmt: skip
     assert r.status_code == 200
     decision_id = r.json()["decision_id"]
-    flagger_key_id = next(k.id for k in runtime.store.key_list() if k.role == "flagger")
+    flagger_key_id = next(k.id for k in runtime.store.access.key_list() if k.role == "flagger")
     seen = [
         client.get("/v1/accounts/acme/target", headers=auth(keys.acme)).text,
         client.get(f"/v1/decisions/{decision_id}", headers=auth(keys.acme)).text,
@@ -102,7 +101,7 @@ def test_the_reported_party_never_learns_who_reported(
     r = client.get(f"/v1/cases/{receipt['case_id']}", headers=auth(keys.acme))
     assert r.status_code == 403
     # The audit log names the source, not the reporter.
-    entry = next(e for e in runtime.store.audit_list() if e.action == "report.create")
+    entry = next(e for e in runtime.store.audit.audit_list() if e.action == "report.create")
     assert entry.actor == "flagger" and "whistle" not in json.dumps(entry.payload)
     # An admin reviewing the case can reach the reporter; a moderator sees the text only.
     admin_view = client.get(f"/v1/cases/{receipt['case_id']}", headers=auth(keys.admin)).json()

@@ -116,7 +116,7 @@ def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Ru
     assert status["decision"]["appeal_outcome"] == "overturned"
 
     # Every step is on the audit chain, and the chain holds.
-    actions = [e.action for e in runtime.store.audit_list()]
+    actions = [e.action for e in runtime.store.audit.audit_list()]
     for action in (
         "report.create",
         "case.decide",

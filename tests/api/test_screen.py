@@ -58,7 +58,7 @@ def test_resending_returns_the_stored_decision(
                     {"id": "p2", "text": "fresh"})  # fmt: skip
     assert again[0]["decision_id"] == first["decision_id"] and again[0]["replayed"] is True
     assert again[1]["replayed"] is False
-    assert runtime.store.decision_count() == 2
+    assert runtime.store.items.decision_count() == 2
 
     edited = _screen(client, keys.acme, {"id": "p1", "text": "hello friends"})[0]
     assert edited["decision_id"] != first["decision_id"] and edited["verdict"] == "allow"

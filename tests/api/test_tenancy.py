@@ -71,7 +71,7 @@ def test_missing_invalid_and_revoked_keys(client: TestClient, runtime: Runtime) 
 
     key = make_key(runtime, Role.PLATFORM, "acme")
     assert client.post("/v1/screen", json=body, headers=auth(key)).status_code == 200
-    record = runtime.store.key_list()[-1]
+    record = runtime.store.access.key_list()[-1]
     from datetime import UTC, datetime
 
     from wenming.service import keys as key_service

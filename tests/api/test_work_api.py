@@ -34,11 +34,11 @@ def test_ingest_answers_202_once_durable_then_workers_decide(
     r = client.post("/v1/items", json=body(25), headers=auth(keys.acme))
     assert r.status_code == 202, r.text
     assert r.json() == {"accepted": 25, "queue": "items", "durable_in": "database outbox"}
-    assert runtime.store.decision_count() == 0
+    assert runtime.store.items.decision_count() == 0
     drain(runtime)
     history = client.get("/v1/items/a1", headers=auth(keys.acme)).json()
     assert history["decisions"][0]["verdict"] == "block"
-    assert runtime.store.decision_count() == 25
+    assert runtime.store.items.decision_count() == 25
 
 
 def test_ingest_refuses_bad_batches(client: TestClient, keys: Keys) -> None:
@@ -128,14 +128,14 @@ def test_backtest_reports_flips_without_acting(
     client: TestClient, keys: Keys, runtime: Runtime
 ) -> None:
     client.post("/v1/screen", json=body(10), headers=auth(keys.acme))
-    before = runtime.store.decision_count()
+    before = runtime.store.items.decision_count()
     r = client.post("/v1/backtests", json={"policy": CANDIDATE}, headers=auth(keys.admin))
     assert r.status_code == 200, r.text
     report = r.json()
     assert report["items"] == 10
     assert {"from": "block", "to": "review", "count": 5} in report["flips"]
     assert report["examples"][0]["candidate"] == "review"
-    assert runtime.store.decision_count() == before
+    assert runtime.store.items.decision_count() == before
     assert client.post("/v1/backtests", json={"policy": CANDIDATE},
                        headers=auth(keys.acme)).status_code == 403  # fmt: skip
 

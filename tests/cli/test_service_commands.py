@@ -17,7 +17,7 @@ from tests.databases import sqlite_template as sqlite_template
 from wenming.cli import _load_commands, app
 from wenming.config import Settings
 from wenming.runtime import Runtime
-from wenming.store import tables as t
+from wenming.store.audit.tables import audit_entries
 
 _load_commands()
 runner = CliRunner()
@@ -44,7 +44,7 @@ def test_keys_create_prints_a_working_key_once(db: Database) -> None:
         assert principal is not None
         assert (principal.role.value, principal.key.platform_name, principal.key.label) == (
             "platform", "acme", "ci")  # fmt: skip
-        assert token not in str(rt.store.key_list())  # only the hash is stored
+        assert token not in str(rt.store.access.key_list())  # only the hash is stored
     finally:
         rt.close()
 
@@ -74,7 +74,7 @@ def test_audit_verify_reports_the_first_broken_link(db: Database) -> None:
     assert ok.exit_code == 0 and "audit chain OK: 4 entries" in ok.stdout
     store = db.store()
     with store.engine.begin() as conn:
-        conn.execute(update(t.audit_entries).where(t.audit_entries.c.seq == 3)
+        conn.execute(update(audit_entries).where(audit_entries.c.seq == 3)
                      .values(subject="platform:c"))  # fmt: skip
     store.close()
     broken = runner.invoke(app, ["audit", "verify"], env=_env(db))

@@ -17,7 +17,6 @@ from tests.work import platform, work_settings
 from wenming.cli import _load_commands, app
 from wenming.runtime import Runtime
 from wenming.service import sweep as sweep_service
-from wenming.store.work import WorkStore
 
 _load_commands()
 runner = CliRunner()
@@ -71,8 +70,8 @@ def test_ingest_enqueues_a_file_and_screens_it(
     assert "line 6" in r.output
     rt = runtime(db)
     try:
-        assert rt.store.decision_count() == 40
-        assert WorkStore(rt.store).outbox_count() == 0
+        assert rt.store.items.decision_count() == 40
+        assert rt.store.work.outbox_count() == 0
     finally:
         rt.close()
 
@@ -86,11 +85,11 @@ def test_ingest_without_waiting_leaves_work_for_the_worker(
     assert r.exit_code == 0, r.output
     rt = runtime(db)
     try:
-        assert (rt.store.decision_count(), WorkStore(rt.store).outbox_count()) == (0, 40)
+        assert (rt.store.items.decision_count(), rt.store.work.outbox_count()) == (0, 40)
         r = runner.invoke(app, ["worker", "--drain", "--name", "cli-test"], env=env)
         assert r.exit_code == 0, r.output
         assert "40 decided" in r.output
-        assert rt.store.decision_count() == 40
+        assert rt.store.items.decision_count() == 40
     finally:
         rt.close()
 
@@ -141,7 +140,7 @@ def test_sweep_rescreens_stored_items_and_resumes(
     rt = runtime(db)
     try:
         # 25 items re-screened under the candidate (the first page never reached a worker).
-        assert WorkStore(rt.store).claims_count(version) == 25
-        assert rt.store.decision_count() == 40 + 25
+        assert rt.store.work.claims_count(version) == 25
+        assert rt.store.items.decision_count() == 40 + 25
     finally:
         rt.close()

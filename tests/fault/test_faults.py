@@ -40,7 +40,6 @@ from wenming.service import audit, ingest
 from wenming.service.keys import Role
 from wenming.store import migrate
 from wenming.store.engine import engine_create
-from wenming.store.work import WorkStore
 
 pytestmark = [pytest.mark.fault, pytest.mark.postgres, pytest.mark.redis]
 
@@ -154,13 +153,13 @@ def wait_for(cond: Callable[[], bool], *, timeout: float, what: str, step: float
 
 
 def assert_exactly_once(rt: Runtime, expected: set[str]) -> None:
-    counts = WorkStore(rt.store).decision_counts_by_item()
+    counts = rt.store.items.decision_counts_by_item()
     assert set(counts) == expected
     doubled = {k: n for k, n in counts.items() if n != 1}
     assert doubled == {}, f"{len(doubled)} items without exactly one decision"
     referenced: list[str] = []
     after = 0
-    while page := rt.store.audit_list(after_seq=after, limit=1000):
+    while page := rt.store.audit.audit_list(after_seq=after, limit=1000):
         for e in page:
             referenced += [d for d, _ in e.payload.get("decisions", [])]
         after = page[-1].seq
@@ -170,7 +169,7 @@ def assert_exactly_once(rt: Runtime, expected: set[str]) -> None:
 
 
 def enqueue(rt: Runtime, batch: list[Item]) -> None:
-    acme = rt.store.platform_by_name("acme")
+    acme = rt.store.access.platform_by_name("acme")
     assert acme is not None
     for n in range(0, len(batch), 500):
         ingest.enqueue(rt.store, rt.work.items, platform=acme, principal=None,
@@ -199,7 +198,7 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(env: Env) -> None:
         held = [c for c in client.xinfo_consumers(stream, group) if c["name"] == b"victim"]
         assert held and held[0]["pending"] > 0, "the kill did not land mid-batch"
         workers.start("victim-restarted")
-        wait_for(lambda: rt.store.decision_count() >= N, timeout=40, what="every decision")
+        wait_for(lambda: rt.store.items.decision_count() >= N, timeout=40, what="every decision")
         wait_for(lambda: rt.work.items.stats().pending == 0, timeout=10, what="all acks")
         workers.alive()
         time.sleep(0.5)  # anything doubled would show up by now
@@ -271,14 +270,15 @@ def test_redis_killed_and_restarted_mid_run_loses_nothing(env: Env) -> None:
         enqueue(rt, first)
         workers.start("w1")
         workers.start("w2")
-        wait_for(lambda: rt.store.decision_count() > 200, timeout=20, what="work to start")
+        wait_for(lambda: rt.store.items.decision_count() > 200, timeout=20, what="work to start")
         own.kill()  # Redis dies with batches in flight
         with pytest.raises(Exception, match="unavailable"):
             enqueue(rt, second[:10])  # producers are told to retry (the API answers 503)
         time.sleep(0.5)
         own.start()  # same port, same append-only file
         enqueue(rt, second)
-        wait_for(lambda: rt.store.decision_count() >= 2 * N, timeout=40, what="every decision")
+        decided = rt.store.items.decision_count
+        wait_for(lambda: decided() >= 2 * N, timeout=40, what="every decision")
         wait_for(lambda: rt.work.items.stats().pending == 0, timeout=15, what="all acks")
         workers.alive()
         assert_exactly_once(rt, {f"acme/{it.id}" for it in first + second})
@@ -306,7 +306,8 @@ def test_postgres_cut_off_workers_back_off_and_the_api_answers_503(env: Env) -> 
                             headers=headers).status_code == 202  # fmt: skip
             workers.start("w1")
             workers.start("w2")
-            wait_for(lambda: rt.store.decision_count() > 100, timeout=20, what="work to start")
+            decided = rt.store.items.decision_count
+            wait_for(lambda: decided() > 100, timeout=20, what="work to start")
             proxy.cut()
             ready = api.get("/readyz")
             assert ready.status_code == 503 and ready.json()["code"] == "unavailable"
@@ -322,9 +323,8 @@ def test_postgres_cut_off_workers_back_off_and_the_api_answers_503(env: Env) -> 
             proxy.restore()
             wait_for(lambda: api.get("/readyz").status_code == 200, timeout=10, what="ready")
         expected = {f"acme/{it.id}" for it in first} | {"acme/warm", *during}
-        wait_for(
-            lambda: rt.store.decision_count() >= len(expected), timeout=40, what="every decision"
-        )
+        decided = rt.store.items.decision_count
+        wait_for(lambda: decided() >= len(expected), timeout=40, what="every decision")
         wait_for(lambda: rt.work.items.stats().pending == 0, timeout=15, what="all acks")
         workers.alive()
         assert_exactly_once(rt, expected)

@@ -10,8 +10,9 @@ from sqlalchemy import delete, update
 from wenming.core.model import Item
 from wenming.detectors.screener import Screener
 from wenming.service import audit, keys, screening
-from wenming.store import tables as t
-from wenming.store.sql import Store
+from wenming.store import Store
+from wenming.store.audit.tables import audit_entries
+from wenming.store.items.tables import decisions
 
 SECRET = "s" * 32
 
@@ -21,7 +22,7 @@ def _history(store: Store, screener: Screener) -> list[str]:
     created = keys.create(store, secret=SECRET, role=keys.Role.PLATFORM, platform="acme",
                           label="k", actor="test", now=datetime.now(UTC))  # fmt: skip
     principal = keys.Principal(key=created.key, role=keys.Role.PLATFORM)
-    platform = store.platform_by_name("acme")
+    platform = store.access.platform_by_name("acme")
     assert platform is not None
     ids = []
     for batch in (["heroin", "hello"], ["buy followers"]):
@@ -34,7 +35,7 @@ def _history(store: Store, screener: Screener) -> list[str]:
 
 def test_every_change_is_chained(store: Store, service_screener: Screener) -> None:
     decision_ids = _history(store, service_screener)
-    entries = store.audit_list()
+    entries = store.audit.audit_list()
     assert [e.action for e in entries] == ["platform.create", "key.create", "screen", "screen"]
     assert [d for d, _ in entries[2].payload["decisions"] + entries[3].payload["decisions"]] == (
         decision_ids
@@ -46,19 +47,19 @@ def test_every_change_is_chained(store: Store, service_screener: Screener) -> No
     assert screening.policy_activate(store, version="p@1", source="test") is True
     assert screening.policy_activate(store, version="p@1", source="test") is False
     assert screening.policy_activate(store, version="p@2", source="test") is True
-    latest = store.audit_latest("policy.activate")
+    latest = store.audit.audit_latest("policy.activate")
     assert latest is not None and latest.payload["previous"] == "p@1"
 
 
 @pytest.mark.parametrize(
     ("tamper", "seq", "problem"),
     [
-        (update(t.audit_entries).where(t.audit_entries.c.seq == 2)
+        (update(audit_entries).where(audit_entries.c.seq == 2)
          .values(payload={"role": "admin"}), 2, "altered"),
-        (update(t.audit_entries).where(t.audit_entries.c.seq == 3).values(actor="someone-else"),
+        (update(audit_entries).where(audit_entries.c.seq == 3).values(actor="someone-else"),
          3, "altered"),
-        (delete(t.audit_entries).where(t.audit_entries.c.seq == 2), 3, "entry 2 is missing"),
-        (update(t.decisions).values(verdict="allow"), 3, "altered after it was recorded"),
+        (delete(audit_entries).where(audit_entries.c.seq == 2), 3, "entry 2 is missing"),
+        (update(decisions).values(verdict="allow"), 3, "altered after it was recorded"),
     ],
 )  # fmt: skip
 def test_tampering_is_caught(
@@ -76,12 +77,12 @@ def test_a_rewritten_entry_with_a_fresh_hash_breaks_the_next_link(
     store: Store, service_screener: Screener
 ) -> None:
     _history(store, service_screener)
-    e = store.audit_list()[1]
+    e = store.audit.audit_list()[1]
     forged = audit.entry_hash(prev_hash=e.prev_hash, seq=e.seq, ts=e.ts, actor=e.actor,
                               action=e.action, subject=e.subject,
                               payload={"role": "admin"})  # fmt: skip
     with store.engine.begin() as conn:
-        conn.execute(update(t.audit_entries).where(t.audit_entries.c.seq == 2)
+        conn.execute(update(audit_entries).where(audit_entries.c.seq == 2)
                      .values(payload={"role": "admin"}, hash=forged))  # fmt: skip
     report = audit.verify(store)
     assert (report.ok, report.broken_seq) == (False, 3)
@@ -91,6 +92,6 @@ def test_a_rewritten_entry_with_a_fresh_hash_breaks_the_next_link(
 def test_chain_only_skips_decision_checks(store: Store, service_screener: Screener) -> None:
     _history(store, service_screener)
     with store.engine.begin() as conn:
-        conn.execute(update(t.decisions).values(verdict="allow"))
+        conn.execute(update(decisions).values(verdict="allow"))
     assert audit.verify(store, decisions=False).ok
     assert not audit.verify(store).ok

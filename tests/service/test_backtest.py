@@ -17,7 +17,7 @@ from wenming.runtime import Runtime
 from wenming.service.backtest import backtest
 from wenming.service.screening import text_hash
 from wenming.service.work import Processor, item_body
-from wenming.store.records import NewDecision
+from wenming.store import NewDecision
 
 CANDIDATE = """\
 name: candidate
@@ -57,7 +57,7 @@ def rt(db: Database, service_screener: Screener) -> Iterator[Runtime]:
     with runtime.store.transaction() as tx:
         human = []
         for ext, (verdict, labels) in HUMAN.items():
-            item = runtime.store.item_get(acme.id, ext)
+            item = runtime.store.items.item_get(acme.id, ext)
             assert item is not None
             human.append(
                 NewDecision(
@@ -67,7 +67,7 @@ def rt(db: Database, service_screener: Screener) -> Iterator[Runtime]:
                     actor_user="mod@example.org",
                 )
             )  # fmt: skip
-        tx.decisions_add(acme, human, now=later)
+        tx.items.decisions_add(acme, human, now=later)
     yield runtime
     runtime.close()
 
@@ -75,9 +75,9 @@ def rt(db: Database, service_screener: Screener) -> Iterator[Runtime]:
 def test_backtest_counts_flips_and_scores_both_policies(rt: Runtime, tmp_path: Path) -> None:
     path = tmp_path / "candidate.yaml"
     path.write_text(CANDIDATE, encoding="utf-8")
-    before = rt.store.decision_count()
+    before = rt.store.items.decision_count()
     report = backtest(rt.store, rt.screener, Screener.from_policy(path), examples_per_flip=1)
-    assert rt.store.decision_count() == before  # nothing written
+    assert rt.store.items.decision_count() == before  # nothing written
     assert report.items == 6
     assert dict(report.flips) == {("review", "block"): 2}
     assert len([e for e in report.examples if e["live"] == "review"]) == 1

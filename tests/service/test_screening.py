@@ -13,13 +13,12 @@ from wenming.detectors.screener import Screener
 from wenming.service import audit, keys, screening
 from wenming.service.errors import ForbiddenError, InvalidError
 from wenming.service.recorder import Recorder, Recording
-from wenming.store.records import NewDecision, PlatformRecord
-from wenming.store.sql import Store
+from wenming.store import NewDecision, PlatformRecord, Store
 
 
 def _platform(store: Store, name: str = "acme") -> PlatformRecord:
     with store.transaction() as tx:
-        return tx.platform_add(name, title=name, now=datetime.now(UTC))
+        return tx.access.platform_add(name, title=name, now=datetime.now(UTC))
 
 
 def test_outcomes_follow_input_order_mixing_stored_and_new(
@@ -37,10 +36,10 @@ def test_outcomes_follow_input_order_mixing_stored_and_new(
     assert [o.decision.verdict for o in out] == ["allow", "block", "block"]
     assert all(o.decision.statement for o in out)
     # Nothing new at all: no write, no audit entry.
-    before = store.audit_latest()
+    before = store.audit.audit_latest()
     again = screening.screen(store, service_screener, platform=acme, principal=None,
                              items=[Item(id="b", text="heroin")])  # fmt: skip
-    assert again[0].replayed and store.audit_latest() == before
+    assert again[0].replayed and store.audit.audit_latest() == before
 
 
 def test_duplicate_ids_and_foreign_platforms_are_refused(
@@ -58,18 +57,27 @@ def test_duplicate_ids_and_foreign_platforms_are_refused(
                          items=[Item(id="a", text="x")])  # fmt: skip
 
 
-def test_concurrent_first_sends_of_one_item_both_succeed(
+def test_concurrent_first_sends_of_one_item_all_succeed_and_agree(
     store: Store, service_screener: Screener
 ) -> None:
+    # Each send looks for a stored decision before its write transaction, so sends that
+    # all look before any commits each write one (the synchronous path takes no claim);
+    # one that looks after a commit replays it. What must hold exactly: one item row,
+    # one stored decision per send that was not a replay and none other, every send
+    # answered with a stored decision, and the next send replaying the newest of them.
     acme = _platform(store)
     errors: list[BaseException] = []
+    answers: list[screening.ScreenOutcome] = []
+    lock = threading.Lock()
     barrier = threading.Barrier(4)
 
     def send() -> None:
         try:
             barrier.wait()
-            screening.screen(store, service_screener, platform=acme, principal=None,
-                             items=[Item(id="same", text="heroin", author="u1")])  # fmt: skip
+            out = screening.screen(store, service_screener, platform=acme, principal=None,
+                                   items=[Item(id="same", text="heroin", author="u1")])  # fmt: skip
+            with lock:
+                answers.extend(out)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -78,10 +86,18 @@ def test_concurrent_first_sends_of_one_item_both_succeed(
         th.start()
     for th in threads:
         th.join()
-    assert errors == []
-    item = store.item_get(acme.id, "same")
+    assert errors == [] and len(answers) == 4
+    item = store.items.item_get(acme.id, "same")
     assert item is not None and item.author == "u1"
-    assert 1 <= len(store.decision_list_for_item(item.id)) <= 4
+    stored = store.items.decision_list_for_item(item.id)
+    fresh = [a.decision for a in answers if not a.replayed]
+    assert sorted(d.id for d in stored) == sorted(d.id for d in fresh)
+    assert {a.decision.id for a in answers} <= {d.id for d in stored}
+    assert all(d.item_id == item.id and d.verdict == "block" for d in stored)
+    assert len({(d.text_hash, d.policy_version) for d in stored}) == 1
+    again = screening.screen(store, service_screener, platform=acme, principal=None,
+                             items=[Item(id="same", text="heroin", author="u1")])  # fmt: skip
+    assert again[0].replayed and again[0].decision == stored[0]
 
 
 def test_the_recorder_shares_transactions_and_isolates_failures(
@@ -114,7 +130,7 @@ def test_the_recorder_shares_transactions_and_isolates_failures(
     recorder.close()
     assert isinstance(results.pop(-1), KeyError)
     assert len(results) == 8
-    assert store.decision_count() == 8 * 5 + 1
+    assert store.items.decision_count() == 8 * 5 + 1
     report = audit.verify(store)
     assert report.ok and report.decisions_checked == 8 * 5 + 1
     with pytest.raises(RuntimeError):

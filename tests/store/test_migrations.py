@@ -1,13 +1,12 @@
-"""Migrations build exactly the tables that tables.py describes, on every backend."""
+"""Migrations build exactly the tables that the area table modules describe, on every backend."""
 
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from wenming.store import migrate
-from wenming.store.sql import Store
-from wenming.store.tables import metadata
+from wenming.store import Store, migrate
+from wenming.store.schema import metadata
 
 
 def test_database_is_at_head(store: Store) -> None:

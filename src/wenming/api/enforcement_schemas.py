@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from wenming.api.schemas import DecisionOut, Ref, Text, decision_out
 from wenming.service import enforcement as enf
 from wenming.service.minors import Filtered
-from wenming.store.reviewrecords import SanctionRecord, StrikeRecord, SubjectRecord
+from wenming.store import SanctionRecord, StrikeRecord, SubjectRecord
 
 
 def _sid(value: object) -> str | None:

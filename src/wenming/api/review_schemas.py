@@ -24,13 +24,7 @@ from wenming.api.schemas import DecisionOut, ItemOut, Text, decision_out, item_o
 from wenming.core.governance import ReasonTemplate
 from wenming.service.reports import ReportStatus
 from wenming.service.review import CaseDetail, Decided, QueueView
-from wenming.store.reviewrecords import (
-    AppealRecord,
-    CaseDecisionRecord,
-    CaseRecord,
-    FlaggerStats,
-    ReportRecord,
-)
+from wenming.store import AppealRecord, CaseDecisionRecord, CaseRecord, FlaggerStats, ReportRecord
 
 Verdict = Literal["allow", "label", "limit", "block"]
 Category = Annotated[str, Field(min_length=1, max_length=64)]

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from wenming.core.model import Item
-from wenming.store.records import DecisionRecord, ItemRecord
+from wenming.store import DecisionRecord, ItemRecord
 
 MAX_ITEMS = 1000
 

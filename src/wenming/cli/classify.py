@@ -301,6 +301,7 @@ def export_training_cmd(
     Each line is {"id", "text", "label", "verdict", "decided_at", "overturned"}; the label is the category of the newest human decision (so an overturned appeal gives the corrected label), or "none" when it was allowed.
     """  # noqa: E501
     from wenming.cli._service import runtime
+    from wenming.service import keys
     from wenming.service.training import examples
 
     start = None
@@ -313,7 +314,7 @@ def export_training_cmd(
     try:
         platform_id = None
         if platform:
-            found = rt.store.platform_by_name(platform)
+            found = keys.platform_find(rt.store, platform)
             if found is None:
                 raise _fail(f"no platform {platform!r}")
             platform_id = found.id

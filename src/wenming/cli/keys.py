@@ -76,7 +76,7 @@ def list_() -> None:
     """List keys (never the keys themselves)."""
     rt = runtime()
     try:
-        rows = rt.store.key_list()
+        rows = key_service.key_list(rt.store)
     finally:
         rt.close()
     table = Table("id", "prefix", "role", "platform", "label", "created", "revoked")

@@ -25,6 +25,7 @@ from wenming.core.policy import PolicyError
 from wenming.detectors.screener import Screener
 from wenming.runtime import Runtime, resources_for
 from wenming.service import backtest as backtest_service
+from wenming.service import keys
 from wenming.service import sweep as sweep_service
 from wenming.worker.loop import Worker, WorkerConfig, default_name
 
@@ -46,7 +47,7 @@ def _candidate(path: Path) -> Screener:
 def _platform_id(rt: Runtime, name: str | None) -> int | None:
     if name is None:
         return None
-    found = rt.store.platform_by_name(name)
+    found = keys.platform_find(rt.store, name)
     if found is None:
         err.print(f"[bold red]no platform {name!r}[/]")
         raise typer.Exit(2)
@@ -141,9 +142,8 @@ def backtest(
 
 
 def _count(rt: Runtime, platform_id: int | None, since: datetime | None, limit: int | None) -> int:
-    from wenming.store.work import WorkStore
 
-    n = WorkStore(rt.store).items_count(platform_id=platform_id, since=since)
+    n = sweep_service.items_in_scope(rt.store, platform_id=platform_id, since=since)
     return min(n, limit) if limit else n
 
 

@@ -36,6 +36,7 @@ from wenming.core.model import Item
 from wenming.queue.base import QueueError, QueueFullError
 from wenming.runtime import Runtime
 from wenming.service import ingest as ingest_service
+from wenming.service import keys
 from wenming.worker.loop import Worker, WorkerConfig, default_name
 
 PolicyOpt = Annotated[
@@ -124,7 +125,7 @@ def ingest(
         raise typer.Exit(2)
     rt = runtime(settings(policy=policy))
     try:
-        target = rt.store.platform_by_name(platform)
+        target = keys.platform_find(rt.store, platform)
         if target is None:
             err.print(
                 f"[bold red]no platform {platform!r}[/]: create it with "

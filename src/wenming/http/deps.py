@@ -22,7 +22,7 @@ from wenming.http.limits import TokenBuckets
 from wenming.runtime import Runtime
 from wenming.service.factcheck import FactCheckIndex
 from wenming.service.keys import Principal
-from wenming.store.sql import Store
+from wenming.store import Store
 
 _bearer = HTTPBearer(auto_error=False, description="an API key from `wenming keys create`")
 

@@ -26,8 +26,7 @@ from wenming.service.factcheck import FactCheckIndex, StoreFactChecks
 from wenming.service.keys import KeyVerifier
 from wenming.service.recorder import Recorder
 from wenming.service.screening import ScreenerLike
-from wenming.store import migrate
-from wenming.store.sql import Store
+from wenming.store import Store, migrate
 
 if TYPE_CHECKING:
     from wenming.runtime.streams import WorkStream

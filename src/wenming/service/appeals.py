@@ -23,10 +23,7 @@ from wenming.service.cases import CaseSubject, open_or_join, severity_of
 from wenming.service.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal, Role
 from wenming.service.reports import token_hash
-from wenming.store.records import DecisionRecord
-from wenming.store.review import ReviewStore, ReviewTx
-from wenming.store.reviewrecords import AppealRecord, CaseDecisionRecord, CaseRecord
-from wenming.store.sql import Store, Tx
+from wenming.store import AppealRecord, CaseDecisionRecord, CaseRecord, DecisionRecord, Store, Tx
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +47,13 @@ class Filed:
 
 
 def appealed(store: Store, decision_id: uuid.UUID) -> Appealed | None:
-    rs = ReviewStore(store)
+    rs = store.review
     ruling = rs.case_decision_get(decision_id)
     if ruling is not None:
         case = rs.case_get(ruling.case_id)
         return Appealed(decision_id, ruling.platform_id, ruling.verdict, ruling.category,
                         ruling.actor, case, ruling, None)  # fmt: skip
-    screened = store.decision_get(decision_id)
+    screened = store.items.decision_get(decision_id)
     if screened is None:
         return None
     category = max(screened.labels, key=lambda c: screened.scores.get(c, 0.0), default=None)
@@ -81,7 +78,7 @@ def file(
     target = appealed(store, decision_id)
     if target is None or (principal is not None and not principal.sees(target.platform_id)):
         raise NotFoundError(f"no decision {decision_id}")
-    rs = ReviewStore(store)
+    rs = store.review
     report_id = None
     if principal is not None and principal.can(Permission.MANAGE):
         appellant = "admin"
@@ -109,7 +106,7 @@ def file(
         subject = CaseSubject(target.platform_id, "item", target.screened.item_external_id,
                               item_id=target.screened.item_id)  # fmt: skip
     with store.transaction() as tx:
-        rtx = ReviewTx(tx)
+        rtx = tx.review
         case, _ = open_or_join(
             rtx, policy, subject, kind="appeal", category=target.category,
             severity=severity_of(policy, target.category), source="appeal", confidence=1.0,
@@ -147,7 +144,7 @@ def settle(
     now: datetime,
 ) -> list[audit.Change]:
     """Close the appeals of ``case``; on an overturn, undo what the old decision did."""
-    rtx = ReviewTx(tx)
+    rtx = tx.review
     rtx.appeals_decide(case.id, outcome=outcome, result=result, now=now)
     changes = [audit.Change(actor, "appeal.decide", f"decision:{target.id}",
                             {"case": str(case.id), "outcome": outcome,
@@ -163,7 +160,7 @@ def settle(
 
 
 def appeal_get(store: Store, principal: Principal, appeal_id: uuid.UUID) -> AppealRecord:
-    found = ReviewStore(store).appeal_get(appeal_id)
+    found = store.review.appeal_get(appeal_id)
     if found is None or not principal.sees(found.platform_id):
         raise NotFoundError(f"no appeal {appeal_id}")
     if not (principal.can(Permission.READ) or principal.can(Permission.REVIEW)):
@@ -185,7 +182,7 @@ def appeal_list(
         raise ForbiddenError(f"role {principal.role.value!r} may not read appeals")
     if outcome not in (None, "open", "upheld", "overturned"):
         raise InvalidError("outcome: one of open, upheld, overturned")
-    rs = ReviewStore(store)
+    rs = store.review
     bound = principal.key.platform_id
     page = rs.appeal_page(platform_id=bound, outcome=outcome, limit=limit, offset=offset)
     return page, rs.appeal_counts(platform_id=bound)

@@ -18,8 +18,7 @@ from typing import Any
 
 import orjson
 
-from wenming.store.records import AuditRecord, DecisionRecord
-from wenming.store.sql import Store, Tx
+from wenming.store import AuditRecord, DecisionRecord, Store, Tx
 
 GENESIS = "0" * 64
 
@@ -86,7 +85,7 @@ def append(
 
 def append_many(tx: Tx, changes: list[Change], *, now: datetime) -> list[AuditRecord]:
     """Add entries at the head of the chain, in order, inside the caller's transaction."""
-    head = tx.audit_head()
+    head = tx.audit.audit_head()
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
     entries = []
     for c in changes:
@@ -100,7 +99,7 @@ def append_many(tx: Tx, changes: list[Change], *, now: datetime) -> list[AuditRe
         )  # fmt: skip
         entries.append(entry)
         seq, prev = seq + 1, digest
-    tx.audit_add(entries)
+    tx.audit.audit_add(entries)
     return entries
 
 
@@ -125,7 +124,7 @@ def verify(store: Store, *, decisions: bool = True, page: int = 1000) -> VerifyR
         return VerifyReport(False, count, checked, expected_seq - 1, prev, seq, problem)
 
     while True:
-        batch = store.audit_list(after_seq=expected_seq - 1, limit=page)
+        batch = store.audit.audit_list(after_seq=expected_seq - 1, limit=page)
         if not batch:
             return VerifyReport(True, count, checked, expected_seq - 1, prev)
         for e in batch:
@@ -152,7 +151,7 @@ def _check_decisions(store: Store, entry: AuditRecord) -> str | None:
     if not listed:
         return None
     want = {uuid.UUID(str(pair[0])): str(pair[1]) for pair in listed}
-    found = {d.id: d for d in store.decision_list(list(want))}
+    found = {d.id: d for d in store.items.decision_list(list(want))}
     for decision_id, digest in want.items():
         d = found.get(decision_id)
         if d is None:

@@ -21,9 +21,7 @@ from typing import Any
 
 from wenming.core.model import Decision, Item
 from wenming.service.screening import ScreenerLike
-from wenming.store.records import ItemRecord
-from wenming.store.sql import Store
-from wenming.store.work import HumanVerdict, WorkStore
+from wenming.store import HumanVerdict, ItemRecord, Store
 
 ALLOW = "allow"
 
@@ -129,7 +127,6 @@ def backtest(
     progress: Callable[[int], None] | None = None,
 ) -> BacktestReport:
     """Run ``candidate`` beside ``live`` over stored items (oldest first, up to ``limit``)."""
-    reader = WorkStore(store)
     report = BacktestReport(live.policy.version, candidate.policy.version)
     overall = {"live": _Tally(), "candidate": _Tally()}
     per_cat: dict[str, dict[str, _Tally]] = {}
@@ -137,13 +134,13 @@ def backtest(
     after = None
     while limit is None or report.items < limit:
         want = page if limit is None else min(page, limit - report.items)
-        rows = reader.items_page(platform_id=platform_id, since=since, after=after, limit=want)
+        rows = store.items.items_page(platform_id=platform_id, since=since, after=after, limit=want)
         if not rows:
             break
         after = rows[-1].id
         items = [_as_item(r) for r in rows]
         old, new = live.screen(items), candidate.screen(items)
-        humans = reader.human_verdicts([r.id for r in rows])
+        humans = store.items.human_verdicts([r.id for r in rows])
         for row, a, b in zip(rows, old, new, strict=True):
             _compare(report, row, a, b, shown, examples_per_flip)
             human = humans.get(row.id)
@@ -219,7 +216,7 @@ def _score(
 
 def shadow_report(store: Store, *, policy_version: str, examples: int = 20) -> dict[str, Any]:
     """What the shadow policy ``policy_version`` recorded beside the live one."""
-    reader = WorkStore(store)
+    reader = store.work
     pairs = reader.shadow_pairs(policy_version)
     total = sum(n for _, _, n in pairs)
     return {

@@ -32,10 +32,8 @@ from wenming.core.governance import route
 from wenming.core.policy import Policy
 from wenming.service.errors import ForbiddenError, NotFoundError
 from wenming.service.keys import Permission, Principal
-from wenming.store.records import DecisionRecord, PlatformRecord
-from wenming.store.review import ReviewStore, ReviewTx
-from wenming.store.reviewrecords import CaseRecord, NewCase
-from wenming.store.sql import Tx
+from wenming.store import CaseRecord, DecisionRecord, NewCase, PlatformRecord, Tx
+from wenming.store.review.repo import ReviewReads, ReviewWrites
 
 SOURCE_RANK = {"automated": 0, "public": 1, "flagger": 2, "appeal": 3}
 PUBLIC_CONFIDENCE = 0.3
@@ -67,7 +65,7 @@ def actor_of(principal: Principal, user: str | None = None) -> str:
     return user if user else principal.actor
 
 
-def visible_case(store: ReviewStore, principal: Principal, case_id: uuid.UUID) -> CaseRecord:
+def visible_case(store: ReviewReads, principal: Principal, case_id: uuid.UUID) -> CaseRecord:
     """A case the caller may see (another tenant's looks like a missing one)."""
     found = store.case_get(case_id)
     if found is None or not principal.sees(found.platform_id):
@@ -105,7 +103,7 @@ def severity_of(policy: Policy, category: str | None) -> int:
 
 
 def open_or_join(
-    rtx: ReviewTx,
+    rtx: ReviewWrites,
     policy: Policy,
     subject: CaseSubject,
     *,
@@ -178,7 +176,7 @@ def case_hook(policy_source: Callable[[], Policy]) -> DecisionHook:
         if not held:
             return
         policy = policy_source()
-        rtx = ReviewTx(tx)
+        rtx = tx.review
         for d in held:
             category = max(d.labels, key=lambda c: d.scores.get(c, 0.0)) if d.labels else None
             open_or_join(

@@ -19,7 +19,7 @@ from wenming.detectors.claims.embed import Embedder
 from wenming.service import keys, screening
 from wenming.service.recorder import DecisionHook
 from wenming.service.screening import ScreenerLike
-from wenming.store.sql import Store
+from wenming.store import Store
 
 PLATFORM = "demo"
 _BATCH = 100
@@ -51,7 +51,7 @@ def seed(
         store, secret=secret, role=keys.Role.ADMIN, platform=None, label="demo admin key",
         actor="demo", now=now,
     )  # fmt: skip
-    platform = store.platform_by_name(PLATFORM)
+    platform = store.access.platform_by_name(PLATFORM)
     assert platform is not None
     principal = keys.Principal(key=platform_key.key, role=keys.Role.PLATFORM)
     verdicts: Counter[str] = Counter()

@@ -31,10 +31,18 @@ from wenming.service import audit
 from wenming.service.cases import require
 from wenming.service.errors import InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
-from wenming.store.enforcement import EnforcementStore, EnforcementTx
-from wenming.store.records import DecisionRecord, ItemRecord, PlatformRecord, new_id
-from wenming.store.reviewrecords import SanctionRecord, StrikeRecord, SubjectRecord
-from wenming.store.sql import Store, Tx
+from wenming.store import (
+    DecisionRecord,
+    ItemRecord,
+    PlatformRecord,
+    SanctionRecord,
+    Store,
+    StrikeRecord,
+    SubjectRecord,
+    Tx,
+    new_id,
+)
+from wenming.store.enforcement.repo import EnforcementWrites
 
 SITE_PLATFORM = "_web"
 #: Sanctions that restrict something while in force; the others are notices on record.
@@ -129,10 +137,10 @@ def registrable_domain(value: str) -> str | None:
 
 def site_platform(tx: Tx, now: datetime) -> PlatformRecord:
     """The reserved platform sites belong to (its name cannot be a tenant's)."""
-    found = tx.platform_by_name(SITE_PLATFORM)
+    found = tx.access.platform_by_name(SITE_PLATFORM)
     if found is not None:
         return found
-    return EnforcementTx(tx).platform_reserve(
+    return tx.access.platform_reserve(
         SITE_PLATFORM, title="Sites (by registrable domain)", now=now
     )
 
@@ -154,12 +162,12 @@ def targets(
         return []
     wanted = [("account", item.author)] if item.author else []
     wanted += [("group", item.group)] if item.group else []
-    ids = tx.subject_ids(platform.id, wanted, now=now) if wanted else {}
+    ids = tx.items.subject_ids(platform.id, wanted, now=now) if wanted else {}
     out = [Target(k, platform.id, platform.name, ids[(k, ref)], ref) for k, ref in wanted]
     domains = sorted({d for d in (registrable_domain(u) for u in item.urls) if d})
     if domains:
         web = site_platform(tx, now)
-        site_ids = tx.subject_ids(web.id, [("site", d) for d in domains], now=now)
+        site_ids = tx.items.subject_ids(web.id, [("site", d) for d in domains], now=now)
         out += [Target("site", web.id, web.name, site_ids[("site", d)], d) for d in domains]
     return out
 
@@ -179,7 +187,7 @@ def apply(
     now: datetime,
 ) -> tuple[list[Applied], list[audit.Change]]:
     """Strike each target whose ladder counts ``verdict``, and impose the step reached."""
-    etx = EnforcementTx(tx)
+    etx = tx.enforcement
     applied: list[Applied] = []
     changes: list[audit.Change] = []
     cat = policy.categories.get(category) if category else None
@@ -217,7 +225,7 @@ def apply(
 
 
 def _impose(
-    etx: EnforcementTx,
+    etx: EnforcementWrites,
     ladder: Ladder,
     target: Target,
     strike: StrikeRecord,
@@ -268,7 +276,7 @@ def reverse(
     tx: Tx, decision_id: uuid.UUID, *, actor: str, reason: str, now: datetime
 ) -> tuple[list[StrikeRecord], list[SanctionRecord], list[audit.Change]]:
     """Undo what ``decision_id`` imposed: remove its strikes, lift its sanctions."""
-    etx = EnforcementTx(tx)
+    etx = tx.enforcement
     strikes = etx.strikes_remove(decision_id, reason=reason, now=now)
     lifted = etx.sanctions_lift(decision_id=decision_id, by=actor, reason=reason, now=now)
     touched = {s.subject_id for s in strikes} | {s.subject_id for s in lifted}
@@ -286,8 +294,8 @@ def reverse(
     return strikes, lifted, changes
 
 
-def _label(etx: EnforcementTx, subject_id: int) -> str:
-    s = etx.subject_get(subject_id)
+def _label(etx: EnforcementWrites, subject_id: int) -> str:
+    s = etx.subject_by_id(subject_id)
     return f"{s.kind}:{s.platform_name}/{s.external_id}" if s else f"subject:{subject_id}"
 
 
@@ -301,7 +309,7 @@ def lift(
         raise InvalidError("reason: say why the sanction is lifted")
     actor = user or principal.actor
     with store.transaction() as tx:
-        etx = EnforcementTx(tx)
+        etx = tx.enforcement
         lifted = etx.sanctions_lift(sanction_id=sanction_id, by=actor, reason=reason, now=now)
         if not lifted:
             raise NotFoundError(f"no sanction {sanction_id} in force")
@@ -309,7 +317,7 @@ def lift(
         audit.append(tx, actor=actor, action="sanction.lift", subject=_label(etx, s.subject_id),
                      payload={"sanction": str(s.id), "action": s.action, "reason": reason},
                      now=now)  # fmt: skip
-    found = EnforcementStore(store).sanction_get(sanction_id)
+    found = store.enforcement.sanction_get(sanction_id)
     assert found is not None
     return found
 
@@ -329,10 +337,10 @@ def sanction_changes(
     wanted = platform or principal.key.platform_name
     if wanted is None:
         raise InvalidError("platform: this key is not bound to a platform; pass ?platform=NAME")
-    record = store.platform_by_name(wanted)
+    record = store.access.platform_by_name(wanted)
     if record is None or (wanted != SITE_PLATFORM and not principal.sees(record.id)):
         raise NotFoundError(f"no platform {wanted!r}")
-    return EnforcementStore(store).sanction_changes(record.id, since=since, limit=limit)
+    return store.enforcement.sanction_changes(record.id, since=since, limit=limit)
 
 
 def subject_state(
@@ -352,10 +360,10 @@ def subject_state(
         if domain is None:
             raise InvalidError(f"{ref!r} is not a domain name")
         ref, platform = domain, SITE_PLATFORM
-    record = store.platform_by_name(platform)
+    record = store.access.platform_by_name(platform)
     if record is None or (kind != "site" and not principal.sees(record.id)):
         raise NotFoundError(f"no platform {platform!r}")
-    es = EnforcementStore(store)
+    es = store.enforcement
     subject = es.subject_get(record.id, kind, ref)
     if subject is None:
         raise NotFoundError(f"no {kind} {ref!r} on record")
@@ -374,7 +382,7 @@ def subject_state(
     return SubjectState(
         subject=subject, now=now, active=[s for s in sanctions if in_force(s, now)],
         sanctions=sanctions, strikes=strikes, standings=standings, minor=minor, minor_age=age,
-        decisions=es.decisions_of_author(subject.id) if kind == "account" else [],
+        decisions=store.items.decision_list_for_author(subject.id) if kind == "account" else [],
         window_seconds=window,
         violations_in_window=es.strikes_since(subject.id, now - timedelta(seconds=window)),
     )  # fmt: skip

@@ -29,8 +29,7 @@ from wenming.detectors.claims.registry import FactCheckDir, text_hash
 from wenming.service import audit
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Principal, Role
-from wenming.store import factchecks as db
-from wenming.store.sql import Store
+from wenming.store import FactCheckRow, Store, VersionRow
 
 WRITERS = (Role.FACTCHECKER, Role.ADMIN)
 
@@ -69,13 +68,11 @@ class FactCheckIndex:
         now = time.monotonic()
         if self._matcher is not None and now - self._checked < self.check_seconds:
             return self._matcher
-        with store.engine.connect() as conn:
-            stamp = db.factcheck_stamp(conn)
+        stamp = store.factchecks.factcheck_stamp()
         with self._lock:
             self._checked = now
             if self._matcher is None or stamp != self._stamp:
-                with store.engine.connect() as conn:
-                    changed = db.factcheck_changed(conn, self._since)
+                changed = store.factchecks.factcheck_changed(self._since)
                 self._apply(changed)
                 ordered = sorted(self._rows.values(), key=lambda r: r[0])
                 vectors = (np.stack([r[2] for r in ordered]) if ordered
@@ -85,7 +82,7 @@ class FactCheckIndex:
                 self._stamp = stamp
             return self._matcher
 
-    def _apply(self, changed: Sequence[db.FactCheckRow]) -> None:
+    def _apply(self, changed: Sequence[FactCheckRow]) -> None:
         # The read starts at the last change seen, so it sees that row again: skip what
         # is already held unchanged.
         fresh = [r for r in changed
@@ -112,7 +109,7 @@ class StoreFactChecks:
         return self.index.matcher(self.store)
 
 
-def _vectors(rows: Sequence[db.FactCheckRow], embedder: Embedder) -> np.ndarray:
+def _vectors(rows: Sequence[FactCheckRow], embedder: Embedder) -> np.ndarray:
     out = np.zeros((len(rows), embedder.dim), dtype=np.float32)
     missing: list[int] = []
     want = recipe(embedder)
@@ -155,8 +152,7 @@ def put(
     ``unchanged``. Unchanged records are not written again."""
     items = list(incoming)
     want = recipe(embedder)
-    with store.engine.connect() as conn:
-        current = db.factcheck_rows(conn, [fc.id for fc in items])
+    current = store.factchecks.factcheck_rows([fc.id for fc in items])
     plans: list[tuple[FactCheck, str, np.ndarray | None, str]] = []
     to_embed: list[int] = []
     for fc in items:
@@ -190,8 +186,7 @@ def put(
         for fc, change, vec, h in plans:
             if change == "unchanged":
                 continue
-            db.factcheck_put(
-                tx.conn,
+            tx.factchecks.factcheck_put(
                 fc,
                 change=change,
                 actor=actor,
@@ -214,10 +209,10 @@ def put(
 
 def delete(store: Store, fid: str, *, actor: str, now: datetime) -> None:
     with store.transaction() as tx:
-        row = db.factcheck_get(tx.conn, fid)
+        row = tx.factchecks.factcheck_get(fid)
         if row is None or row.deleted_at is not None:
             raise NotFoundError(f"no fact-check with id {fid!r}")
-        db.factcheck_delete(tx.conn, row.factcheck, actor=actor, now=now)
+        tx.factchecks.factcheck_delete(row.factcheck, actor=actor, now=now)
         audit.append(
             tx,
             actor=actor,
@@ -230,17 +225,15 @@ def delete(store: Store, fid: str, *, actor: str, now: datetime) -> None:
 
 def get(store: Store, fid: str) -> FactCheckView:
     """One live fact-check with how many posts matched it (a count, never who)."""
-    with store.engine.connect() as conn:
-        row = db.factcheck_get(conn, fid)
-        if row is None or row.deleted_at is not None:
-            raise NotFoundError(f"no fact-check with id {fid!r}")
-        count = db.match_count(conn, fid)
+    row = store.factchecks.factcheck_get(fid)
+    if row is None or row.deleted_at is not None:
+        raise NotFoundError(f"no fact-check with id {fid!r}")
+    count = store.factchecks.match_count(fid)
     return FactCheckView(row.factcheck, row.created_at, row.updated_at, matches=count)
 
 
-def versions(store: Store, fid: str) -> list[db.VersionRow]:
-    with store.engine.connect() as conn:
-        found = db.factcheck_versions_of(conn, fid)
+def versions(store: Store, fid: str) -> list[VersionRow]:
+    found = store.factchecks.factcheck_versions_of(fid)
     if not found:
         raise NotFoundError(f"no fact-check with id {fid!r}")
     return found
@@ -261,10 +254,9 @@ def search(
     """The public feed (newest first) or, with ``q``, the fact-checks nearest to ``q`` in
     any language, best first; filtered by verdict, tag and publication date."""
     if not q:
-        with store.engine.connect() as conn:
-            rows, total = db.factcheck_list(
-                conn, verdict=verdict, tag=tag, since=since, until=until, limit=limit, offset=offset
-            )
+        rows, total = store.factchecks.factcheck_list(
+            verdict=verdict, tag=tag, since=since, until=until, limit=limit, offset=offset
+        )
         return [FactCheckView(r.factcheck, r.created_at, r.updated_at) for r in rows], total
     if index is None:
         raise InvalidError("text search is not available on this server")
@@ -274,8 +266,7 @@ def search(
         m for m in found if m.score >= 0.05 and _passes(m.factcheck, verdict, tag, since, until)
     ]
     page = keep[offset : offset + limit]
-    with store.engine.connect() as conn:
-        by_id = db.factcheck_rows(conn, [m.factcheck.id for m in page])
+    by_id = store.factchecks.factcheck_rows([m.factcheck.id for m in page])
     views = [
         FactCheckView(
             by_id[m.factcheck.id].factcheck,
@@ -304,8 +295,7 @@ def _passes(
 
 def snapshot(store: Store, path: Path) -> int:
     """Write the stored registry (records and embeddings) as a registry directory."""
-    with store.engine.connect() as conn:
-        rows = db.factcheck_all(conn)
+    rows = store.factchecks.factcheck_all()
     reg = FactCheckDir(path)
     reg.save([r.factcheck for r in rows])
     recipes = {r.embedding_recipe for r in rows}

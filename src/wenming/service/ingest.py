@@ -24,9 +24,7 @@ from wenming.queue.metrics import Metrics
 from wenming.service.errors import ForbiddenError, InvalidError
 from wenming.service.keys import Permission, Principal
 from wenming.service.work import item_body, item_body_from_payload, item_fields
-from wenming.store.records import PlatformRecord
-from wenming.store.sql import Store
-from wenming.store.work import WorkStore, WorkTx
+from wenming.store import PlatformRecord, Store
 
 MAX_ITEMS = 10_000
 
@@ -97,7 +95,7 @@ def enqueue(
     else:
         payloads = [orjson.dumps(item_fields(it)).decode() for it in items]
         with store.transaction() as tx:
-            oids = WorkTx(tx).outbox_add(platform.id, payloads, now=datetime.now(UTC))
+            oids = tx.work.outbox_add(platform.id, payloads, now=datetime.now(UTC))
         if outbox is not None and outbox.feeding:
             outbox.mark(oids)
             bodies = [
@@ -124,7 +122,7 @@ def republish(
 ) -> int:
     """Put outbox rows that are not on this process's queue (left by a crash, or written
     by another process) on ``queue``; returns how many."""
-    reader = WorkStore(store)
+    reader = store.work
     cutoff = datetime.now(UTC) - older_than
     after, total = 0, 0
     while True:
@@ -145,7 +143,7 @@ def dead_letters(store: Store, queue: WorkQueue, *, limit: int = 100) -> list[De
     if queue.durable:
         return queue.dead_letters(limit=limit)
     out = []
-    for row in WorkStore(store).outbox_dead(limit=limit):
+    for row in store.work.outbox_dead(limit=limit):
         dead_at = row.dead_at or row.created_at
         out.append(
             DeadLetter(
@@ -156,3 +154,9 @@ def dead_letters(store: Store, queue: WorkQueue, *, limit: int = 100) -> list[De
             )
         )  # fmt: skip
     return out
+
+
+def outbox_bury(store: Store, outbox_id: int, *, error: str) -> None:
+    """Give up on an outbox row (dead-letter it): it is kept with ``error``, not republished."""
+    with store.transaction() as tx:
+        tx.work.outbox_bury(outbox_id, error=error, now=datetime.now(UTC))

@@ -21,8 +21,7 @@ from datetime import datetime
 
 from wenming.service import audit
 from wenming.service.errors import InvalidError, NotFoundError
-from wenming.store.records import KeyRecord, PlatformRecord
-from wenming.store.sql import Store, Tx
+from wenming.store import KeyRecord, PlatformRecord, Store, Tx
 
 TOKEN_PREFIX = "wm_"
 _PLATFORM_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -87,18 +86,33 @@ class CreatedKey:
     platform_created: bool
 
 
+def platform_find(store: Store, name: str) -> PlatformRecord | None:
+    """The platform called ``name``, if there is one."""
+    return store.access.platform_by_name(name)
+
+
+def platform_names(store: Store) -> list[str]:
+    """The tenants' names, in order (reserved platforms, named ``_…``, left out)."""
+    return [p.name for p in store.access.platform_list() if not p.name.startswith("_")]
+
+
+def key_list(store: Store) -> list[KeyRecord]:
+    """Every key ever made, revoked ones included, oldest first."""
+    return store.access.key_list()
+
+
 def platform_ensure(
     tx: Tx, name: str, *, actor: str, now: datetime, title: str | None = None
 ) -> tuple[PlatformRecord, bool]:
     """The platform called ``name``, created (and audited) if it does not exist yet."""
-    found = tx.platform_by_name(name)
+    found = tx.access.platform_by_name(name)
     if found is not None:
         return found, False
     if not _PLATFORM_NAME.match(name):
         raise InvalidError(
             f"invalid platform name {name!r}: use lowercase letters, digits, '-' and '_'"
         )
-    platform = tx.platform_add(name, title=title or name, now=now)
+    platform = tx.access.platform_add(name, title=title or name, now=now)
     audit.append(
         tx, actor=actor, action="platform.create", subject=f"platform:{name}",
         payload={"id": platform.id, "name": name, "title": platform.title}, now=now,
@@ -129,7 +143,7 @@ def create(
         if platform:
             record, created = platform_ensure(tx, platform, actor=actor, now=now)
             platform_id = record.id
-        key_id = tx.key_add(
+        key_id = tx.access.key_add(
             prefix=token[:11], key_hash=hash_token(secret, token), role=role.value,
             platform_id=platform_id, label=label, rate_limit=rate_limit, now=now,
         )  # fmt: skip
@@ -139,14 +153,14 @@ def create(
                      "prefix": token[:11]},
             now=now,
         )  # fmt: skip
-        key = tx.key_get(key_id)
+        key = tx.access.key_get(key_id)
     assert key is not None
     return CreatedKey(token=token, key=key, platform_created=created)
 
 
 def revoke(store: Store, key_id: int, *, actor: str, now: datetime) -> None:
     with store.transaction() as tx:
-        if not tx.key_revoke(key_id, now=now):
+        if not tx.access.key_revoke(key_id, now=now):
             raise NotFoundError(f"no active key with id {key_id}")
         audit.append(
             tx, actor=actor, action="key.revoke", subject=f"key:{key_id}", payload={}, now=now
@@ -171,7 +185,7 @@ class KeyVerifier:
         hit = self._cache.get(digest)
         if hit is not None and hit[0] > now:
             return hit[1]
-        key = self._store.key_by_hash(digest)
+        key = self._store.access.key_by_hash(digest)
         if key is None or key.revoked_at is not None:
             with self._lock:
                 self._cache.pop(digest, None)

@@ -24,9 +24,7 @@ from wenming.service.cases import require
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
 from wenming.service.review import age_rating
-from wenming.store.enforcement import EnforcementStore, EnforcementTx
-from wenming.store.records import PlatformRecord
-from wenming.store.sql import Store
+from wenming.store import PlatformRecord, Store
 
 MAX_FEED = 1000
 
@@ -50,7 +48,7 @@ def _platform(store: Store, principal: Principal, name: str | None) -> PlatformR
     wanted = name or principal.key.platform_name
     if wanted is None:
         raise InvalidError("platform: this key is not bound to a platform; pass its name")
-    found = store.platform_by_name(wanted)
+    found = store.access.platform_by_name(wanted)
     if found is None or not principal.sees(found.id):
         raise NotFoundError(f"no platform {wanted!r}")
     return found
@@ -73,7 +71,7 @@ def feed_filter(
     if len(item_ids) > MAX_FEED:
         raise InvalidError(f"items: at most {MAX_FEED} ids")
     record = _platform(store, principal, platform)
-    es = EnforcementStore(store)
+    es = store.enforcement
     if account is not None:
         subject = es.subject_get(record.id, "account", account)
         minor, minor_age = es.minor_age(subject.id) if subject else (False, None)
@@ -118,8 +116,8 @@ def minor_set(
     if age is not None and not 0 <= age < 18:
         raise InvalidError("age: a minor's age is between 0 and 17")
     with store.transaction() as tx:
-        sid = tx.subject_ids(record.id, [("account", account)], now=now)[("account", account)]
-        EnforcementTx(tx).minor_set(sid, minor=minor, age=age if minor else None, now=now)
+        sid = tx.items.subject_ids(record.id, [("account", account)], now=now)[("account", account)]
+        tx.enforcement.minor_set(sid, minor=minor, age=age if minor else None, now=now)
         # The age itself stays out of the permanent log.
         audit.append(tx, actor=principal.actor, action="minor.set",
                      subject=f"account:{record.name}/{account}", payload={"minor": minor},

@@ -24,8 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from wenming.service import audit
-from wenming.store.records import DecisionRecord, NewDecision, NewItem, PlatformRecord
-from wenming.store.sql import Store, Tx
+from wenming.store import DecisionRecord, NewDecision, NewItem, PlatformRecord, Store, Tx
 
 #: Called inside the write transaction with the decisions it stored (wenming.service.work
 #: has the same hook for the workers).
@@ -185,14 +184,14 @@ def _write_together(
         for members in by_platform.values():
             jobs = [batch[n] for n in members]
             platform = jobs[0].platform
-            ids = tx.items_add(platform.id, [it for j in jobs for it in j.fresh], now=now)
-            tx.items_update(platform.id, [c for j in jobs for c in j.changed], now=now)
+            ids = tx.items.items_add(platform.id, [it for j in jobs for it in j.fresh], now=now)
+            tx.items.items_update(platform.id, [c for j in jobs for c in j.changed], now=now)
             decisions = [
                 replace(d, item_id=j.known.get(d.item_external_id) or ids[d.item_external_id])
                 for j in jobs
                 for d in j.decisions
             ]
-            stored = tx.decisions_add(platform, decisions, now=now)
+            stored = tx.items.decisions_add(platform, decisions, now=now)
             for hook in hooks:
                 hook(tx, platform, stored)
             records = iter(stored)

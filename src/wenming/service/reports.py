@@ -33,15 +33,14 @@ from wenming.service.cases import (
 from wenming.service.enforcement import SITE_PLATFORM, registrable_domain, site_platform
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal, Role
-from wenming.store.review import ReviewStore, ReviewTx
-from wenming.store.reviewrecords import (
+from wenming.store import (
     AppealRecord,
     CaseDecisionRecord,
     CaseRecord,
     FlaggerStats,
     ReportRecord,
+    Store,
 )
-from wenming.store.sql import Store
 
 SUBJECT_KINDS = ("item", "account", "group", "site")
 TOKEN_PREFIX = "wr_"
@@ -119,29 +118,29 @@ def file(
     token = TOKEN_PREFIX + secrets.token_urlsafe(24)
     digest = reporter_hash(secret, who)
     with store.transaction() as tx:
-        rtx = ReviewTx(tx)
+        rtx = tx.review
         if subject.kind == "site":
             domain = registrable_domain(subject.id)
             if domain is None:
                 raise InvalidError(f"subject.id: {subject.id!r} names no domain")
             platform = site_platform(tx, now)
-            sid = tx.subject_ids(platform.id, [("site", domain)], now=now)[("site", domain)]
+            sid = tx.items.subject_ids(platform.id, [("site", domain)], now=now)[("site", domain)]
             target = CaseSubject(platform.id, "site", domain, subject_id=sid)
         else:
             if not subject.platform:
                 raise InvalidError(f"subject.platform: required for a report on a {subject.kind}")
-            found = tx.platform_by_name(subject.platform)
+            found = tx.access.platform_by_name(subject.platform)
             if found is None or found.name == SITE_PLATFORM:
                 raise NotFoundError(f"no platform {subject.platform!r}")
             platform = found
             if principal is not None and not principal.sees(platform.id):
                 raise ForbiddenError(f"this key cannot report on platform {platform.name!r}")
             if subject.kind == "item":
-                item = store.item_get(platform.id, subject.id)
+                item = store.items.item_get(platform.id, subject.id)
                 target = CaseSubject(platform.id, "item", subject.id,
                                      item_id=item.id if item else None)  # fmt: skip
             else:
-                ids = tx.subject_ids(platform.id, [(subject.kind, subject.id)], now=now)
+                ids = tx.items.subject_ids(platform.id, [(subject.kind, subject.id)], now=now)
                 target = CaseSubject(platform.id, subject.kind, subject.id,
                                      subject_id=ids[(subject.kind, subject.id)])  # fmt: skip
         if source == "flagger":
@@ -171,7 +170,7 @@ def file(
 
 def status(store: Store, token: str) -> ReportStatus:
     """The report a status token belongs to, and its outcome so far."""
-    rs = ReviewStore(store)
+    rs = store.review
     report = rs.report_by_token(token_hash(token)) if token.startswith(TOKEN_PREFIX) else None
     if report is None:
         raise NotFoundError("no report has this status token")
@@ -187,7 +186,7 @@ def status(store: Store, token: str) -> ReportStatus:
 
 def flagger_accuracy(store: Store, principal: Principal) -> list[FlaggerStats]:
     """Every trusted flagger's record (moderators and admins), or the caller's own."""
-    rs = ReviewStore(store)
+    rs = store.review
     if principal.role is Role.FLAGGER:
         return rs.flagger_stats(principal.key.id)
     if not (principal.can(Permission.REVIEW) or principal.can(Permission.MANAGE)):

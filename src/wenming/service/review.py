@@ -37,16 +37,19 @@ from wenming.service.errors import (
 )
 from wenming.service.keys import Permission, Principal
 from wenming.service.screening import statement_of_reasons
-from wenming.store.records import DecisionRecord, ItemRecord, NewDecision, new_id
-from wenming.store.review import PENDING, ReviewStore, ReviewTx
-from wenming.store.reviewrecords import (
+from wenming.store import (
+    PENDING,
     AppealRecord,
     CaseDecisionRecord,
     CaseRecord,
+    DecisionRecord,
+    ItemRecord,
+    NewDecision,
     QueueStats,
     ReportRecord,
+    Store,
+    new_id,
 )
-from wenming.store.sql import Store
 
 STATUSES = ("open", "claimed", "decided")
 MAX_BULK = 500
@@ -109,7 +112,7 @@ def queues(store: Store, policy: Policy, principal: Principal, *, now: datetime
            ) -> list[QueueView]:  # fmt: skip
     require(principal, Permission.REVIEW)
     bound = principal.key.platform_id
-    stats = {s.queue: s for s in ReviewStore(store).queue_stats(platform_id=bound, now=now)}
+    stats = {s.queue: s for s in store.review.queue_stats(platform_id=bound, now=now)}
     out = [QueueView(q, q.id, stats.pop(q.id, QueueStats(q.id, 0, 0, 0, None)))
            for q in policy.queues]  # fmt: skip
     out += [QueueView(None, qid, s) for qid, s in sorted(stats.items())]
@@ -138,13 +141,13 @@ def case_list(
     statuses = PENDING if status is None else (() if status == "all" else (status,))
     platform_id = principal.key.platform_id
     if platform is not None:
-        found = store.platform_by_name(platform)
+        found = store.access.platform_by_name(platform)
         if found is None or not principal.sees(found.id):
             raise NotFoundError(f"no platform {platform!r}")
         platform_id = found.id
     filters = {"platform_id": platform_id, "queue": queue, "statuses": statuses,
                "assignee": assignee, "kind": kind}  # fmt: skip
-    rs = ReviewStore(store)
+    rs = store.review
     return CasePage(rs.case_list(order=order, limit=limit, offset=offset, **filters),
                     rs.case_count(**filters))  # fmt: skip
 
@@ -153,12 +156,12 @@ def case_detail(
     store: Store, policy: Policy, principal: Principal, case_id: uuid.UUID, *, now: datetime
 ) -> CaseDetail:
     require(principal, Permission.REVIEW)
-    rs = ReviewStore(store)
+    rs = store.review
     case = visible_case(rs, principal, case_id)
     item = _item(store, case)
-    item_decisions = store.decision_list_for_item(item.id, limit=50) if item else []
+    item_decisions = store.items.decision_list_for_item(item.id, limit=50) if item else []
     author = None
-    platform = store.platform_get(case.platform_id)
+    platform = store.access.platform_get(case.platform_id)
     assert platform is not None
     who = item.author if item and item.author else None
     kind = "account" if who else case.subject_kind if case.subject_kind != "item" else None
@@ -189,12 +192,12 @@ def case_detail(
 def _item(store: Store, case: CaseRecord) -> ItemRecord | None:
     if case.subject_kind != "item":
         return None
-    return store.item_get(case.platform_id, case.subject_ref)
+    return store.items.item_get(case.platform_id, case.subject_ref)
 
 
 def _refusal(store: Store, case_id: uuid.UUID, actor: str) -> ServiceError:
     """Why ``actor`` cannot take a case right now."""
-    current = ReviewStore(store).case_get(case_id)
+    current = store.review.case_get(case_id)
     if current is None:
         return NotFoundError(f"no case {case_id}")
     if current.status == "decided":
@@ -212,11 +215,11 @@ def claim(
 ) -> CaseRecord:  # fmt: skip
     """Take a case; ConflictError if another moderator holds it."""
     require(principal, Permission.REVIEW)
-    rs = ReviewStore(store)
+    rs = store.review
     visible_case(rs, principal, case_id)
     actor = actor_of(principal, user)
     with store.transaction() as tx:
-        won = ReviewTx(tx).case_claim(
+        won = tx.review.case_claim(
             case_id, actor=actor, now=now, stale_before=now - timedelta(seconds=claim_timeout)
         )
     if not won:
@@ -231,10 +234,10 @@ def release(
     user: str | None = None,
 ) -> CaseRecord:  # fmt: skip
     require(principal, Permission.REVIEW)
-    rs = ReviewStore(store)
+    rs = store.review
     visible_case(rs, principal, case_id)
     with store.transaction() as tx:
-        done = ReviewTx(tx).case_release(case_id, actor=actor_of(principal, user), now=now)
+        done = tx.review.case_release(case_id, actor=actor_of(principal, user), now=now)
     if not done:
         raise ConflictError(f"you do not hold case {case_id}")
     found = rs.case_get(case_id)
@@ -259,7 +262,7 @@ def decide(
 ) -> Decided:
     """Record a moderator's decision on a case and apply its consequences."""
     require(principal, Permission.REVIEW)
-    rs = ReviewStore(store)
+    rs = store.review
     case = visible_case(rs, principal, case_id)
     if verdict not in HUMAN_VERDICTS:
         raise InvalidError(f"verdict: one of {', '.join(HUMAN_VERDICTS)} (got {verdict!r})")
@@ -276,21 +279,21 @@ def decide(
     if case.kind == "appeal" and target is None:
         raise NotFoundError(f"the decision under appeal in case {case_id} is gone")
     outcome = appeals.outcome_of(target, verdict, category) if target else verdict
-    platform = store.platform_get(case.platform_id)
+    platform = store.access.platform_get(case.platform_id)
     assert platform is not None
     item = _item(store, case)
     labels = (category,) if category and verdict != "allow" else ()
     rating = age_rating(policy, labels)
     statement = _statement(policy, verdict, labels, reason, case, target, outcome)
     with store.transaction() as tx:
-        rtx = ReviewTx(tx)
+        rtx = tx.review
         stale = now - timedelta(seconds=claim_timeout)
         if not rtx.case_close(case_id, actor=actor, outcome=outcome, now=now, stale_before=stale):
             raise _refusal(store, case_id, actor)
         changes: list[audit.Change] = []
         payload: dict[str, object] = {}
         if item is not None:
-            record = tx.decisions_add(platform, [NewDecision(
+            record = tx.items.decisions_add(platform, [NewDecision(
                 item_id=item.id, item_external_id=item.external_id, text_hash=item.text_hash,
                 verdict=verdict, labels=labels, scores={}, evidence=[],
                 reasons=tuple(x for x in (reason,) if x), policy_version=policy.version,

@@ -22,14 +22,7 @@ from wenming.service import audit
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
 from wenming.service.recorder import DecisionHook, Recorder, Recording
-from wenming.store.records import (
-    DecisionRecord,
-    ItemRecord,
-    NewDecision,
-    NewItem,
-    PlatformRecord,
-)
-from wenming.store.sql import Store
+from wenming.store import DecisionRecord, ItemRecord, NewDecision, NewItem, PlatformRecord, Store
 
 # Placeholder item id of a decision whose item is stored in the same transaction.
 _PENDING = uuid.UUID(int=0)
@@ -95,7 +88,7 @@ def prepare(
         raise InvalidError("items: every item id in one request must be different")
     version = screener.policy.version
     hashes = [text_hash(it.text) for it in items]
-    refs = store.item_refs(platform, ids, policy_version=version)
+    refs = store.items.item_refs(platform, ids, policy_version=version)
 
     outcomes: list[ScreenOutcome | None] = [None] * len(items)
     todo: list[int] = []
@@ -114,14 +107,16 @@ def prepare(
     job = Recording(
         platform=platform,
         actor=principal.actor if principal else "system",
-        fresh=[_new_item(items[n], hashes[n]) for n in todo if items[n].id not in refs],
+        fresh=[new_item(items[n], hashes[n]) for n in todo if items[n].id not in refs],
         changed=[
-            (refs[items[n].id].id, _new_item(items[n], hashes[n]))
+            (refs[items[n].id].id, new_item(items[n], hashes[n]))
             for n in todo
             if items[n].id in refs and refs[items[n].id].text_hash != hashes[n]
         ],
         known={ext: ref.id for ext, ref in refs.items()},
-        decisions=[_new_decision(d, hashes[n], key_id) for n, d in zip(todo, decided, strict=True)],
+        decisions=[
+            new_decision(d, hashes[n], key_id=key_id) for n, d in zip(todo, decided, strict=True)
+        ],
     )
     return Prepared(outcomes, todo, job)
 
@@ -183,7 +178,9 @@ def statement_of_reasons(d: Decision) -> str:
     return " ".join(parts)
 
 
-def _new_item(it: Item, digest: str) -> NewItem:
+def new_item(it: Item, digest: str) -> NewItem:
+    """The one mapping of an incoming item to what the store keeps (the synchronous and
+    the work-stream paths both use it; the store normalises its times to UTC)."""
     return NewItem(
         external_id=it.id,
         text=it.text,
@@ -197,19 +194,24 @@ def _new_item(it: Item, digest: str) -> NewItem:
 
 
 def _parse_ts(value: str | None) -> datetime | None:
+    """An ISO 8601 time; one without an offset is taken as UTC, an unreadable one as none."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
-def _new_decision(d: Decision, digest: str, key_id: int | None) -> NewDecision:
+def new_decision(
+    d: Decision, digest: str, *, item_id: uuid.UUID = _PENDING, key_id: int | None = None
+) -> NewDecision:
+    """The one mapping of an engine decision to what the store keeps; ``item_id`` stays a
+    placeholder when the item is stored in the same transaction."""
     wire = d.to_dict()
     return NewDecision(
-        item_id=_PENDING,
+        item_id=item_id,
         item_external_id=d.item_id,
         text_hash=digest,
         verdict=d.verdict.value,
@@ -232,7 +234,7 @@ def _require(principal: Principal, permission: Permission) -> None:
 def decision_get(store: Store, principal: Principal, decision_id: uuid.UUID) -> DecisionRecord:
     """One decision, if the caller may see it (another tenant's looks like a missing one)."""
     _require(principal, Permission.READ)
-    found = store.decision_get(decision_id)
+    found = store.items.decision_get(decision_id)
     if found is None or not principal.sees(found.platform_id):
         raise NotFoundError(f"no decision {decision_id}")
     return found
@@ -244,10 +246,10 @@ def item_history(
     """An item and its decisions, newest first."""
     _require(principal, Permission.READ)
     record = _platform_for(store, principal, platform)
-    item = store.item_get(record.id, external_id)
+    item = store.items.item_get(record.id, external_id)
     if item is None:
         raise NotFoundError(f"no item {external_id!r} on platform {record.name!r}")
-    return item, store.decision_list_for_item(item.id, limit=limit)
+    return item, store.items.decision_list_for_item(item.id, limit=limit)
 
 
 def _platform_for(store: Store, principal: Principal, name: str | None) -> PlatformRecord:
@@ -258,7 +260,7 @@ def _platform_for(store: Store, principal: Principal, name: str | None) -> Platf
         raise ForbiddenError(f"this key can only see platform {bound!r}")
     wanted = name or bound
     assert wanted is not None
-    record = store.platform_by_name(wanted)
+    record = store.access.platform_by_name(wanted)
     if record is None:
         raise NotFoundError(f"no platform {wanted!r}")
     return record
@@ -275,7 +277,7 @@ def policy_activate(
     store: Store, *, version: str, source: str, now: datetime | None = None
 ) -> bool:
     """Audit a change of the policy in force; ``False`` when ``version`` already is."""
-    last = store.audit_latest("policy.activate")
+    last = store.audit.audit_latest("policy.activate")
     if last is not None and last.payload.get("version") == version:
         return False
     now = now or datetime.now(UTC)

@@ -17,8 +17,7 @@ from datetime import UTC, datetime
 
 from wenming.queue.base import WorkQueue
 from wenming.service.work import sweep_body
-from wenming.store.sql import Store
-from wenming.store.work import SweepRecord, WorkStore, WorkTx
+from wenming.store import Store, SweepRecord
 
 
 def sweep_start(
@@ -32,20 +31,20 @@ def sweep_start(
 ) -> tuple[SweepRecord, bool]:
     """The sweep to run and whether it resumes an interrupted one. ``restart`` cancels
     unfinished sweeps of this policy version and begins again."""
-    reader = WorkStore(store)
+    reader = store.work
     now = datetime.now(UTC)
     if restart:
         with store.transaction() as tx:
-            WorkTx(tx).sweeps_cancel_open(policy_version=policy_version, now=now)
+            tx.work.sweeps_cancel_open(policy_version=policy_version, now=now)
     else:
         found = reader.sweep_open(
             policy_version=policy_version, platform_id=platform_id, since=since
         )
         if found is not None:
             return found, True
-    total = reader.items_count(platform_id=platform_id, since=since)
+    total = store.items.items_count(platform_id=platform_id, since=since)
     with store.transaction() as tx:
-        record = WorkTx(tx).sweep_add(
+        record = tx.work.sweep_add(
             policy_version=policy_version, policy_source=policy_source,
             platform_id=platform_id, since=since, total=total, now=now,
         )  # fmt: skip
@@ -64,10 +63,9 @@ def sweep_run(
     """Publish the sweep's remaining items; ``after_page(n)`` runs once a page of ``n`` is
     published and before the checkpoint moves past it (the embedded mode processes the
     page there, since its queue does not outlive the process)."""
-    reader = WorkStore(store)
     cursor, enqueued = sweep.cursor, sweep.enqueued
     while should_stop is None or not should_stop():
-        rows = reader.items_page(
+        rows = store.items.items_page(
             platform_id=sweep.platform_id, since=sweep.since, after=cursor, limit=page
         )
         if not rows:
@@ -85,14 +83,24 @@ def sweep_run(
             after_page(len(rows))
         cursor, enqueued = rows[-1].id, enqueued + len(rows)
         with store.transaction() as tx:
-            WorkTx(tx).sweep_advance(
+            tx.work.sweep_advance(
                 sweep.id, cursor=cursor, enqueued=enqueued, status="running",
                 now=datetime.now(UTC),
             )  # fmt: skip
     else:
-        return WorkStore(store).sweep_get(sweep.id) or sweep
+        return store.work.sweep_get(sweep.id) or sweep
     with store.transaction() as tx:
-        WorkTx(tx).sweep_advance(
+        tx.work.sweep_advance(
             sweep.id, cursor=cursor, enqueued=enqueued, status="enqueued", now=datetime.now(UTC)
         )
-    return WorkStore(store).sweep_get(sweep.id) or sweep
+    return store.work.sweep_get(sweep.id) or sweep
+
+
+def sweep_list(store: Store, *, limit: int = 50) -> list[SweepRecord]:
+    """Sweeps, newest first, with their progress."""
+    return store.work.sweep_list(limit=limit)
+
+
+def items_in_scope(store: Store, *, platform_id: int | None, since: datetime | None) -> int:
+    """How many stored items a sweep or backtest of this scope covers."""
+    return store.items.items_count(platform_id=platform_id, since=since)

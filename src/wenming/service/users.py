@@ -18,8 +18,7 @@ from wenming.service import audit
 from wenming.service import keys as key_service
 from wenming.service.errors import InvalidError
 from wenming.service.keys import Principal, Role
-from wenming.store import users as db
-from wenming.store.sql import Store
+from wenming.store import Store
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$")
 _N, _R, _P = 2**14, 8, 1
@@ -53,13 +52,13 @@ def create(store: Store, *, username: str, password: str, role: Role, platform: 
                            "letter or digit")
     if len(password) < MIN_PASSWORD:
         raise InvalidError(f"password: at least {MIN_PASSWORD} characters")
-    if db.user_get(store, username) is not None:
+    if store.access.user_get(username) is not None:
         raise InvalidError(f"username: {username!r} is taken")
     created = key_service.create(store, secret=secret, role=role, platform=platform,
                                  label=f"user:{username}", actor=actor, now=now)
-    db.user_add(store, username=username, password_hash=hash_password(password),
-                key_id=created.key.id, now=now)
     with store.transaction() as tx:
+        tx.access.user_add(username=username, password_hash=hash_password(password),
+                           key_id=created.key.id, now=now)
         audit.append(tx, actor=actor, action="user.create", subject=f"user:{username}",
                      payload={"role": role.value, "platform": platform,
                               "key": created.key.id}, now=now)  # fmt: skip
@@ -67,7 +66,7 @@ def create(store: Store, *, username: str, password: str, role: Role, platform: 
 
 def sign_in(store: Store, username: str, password: str) -> Principal | None:
     """The user's principal if the password is right and its key is not revoked."""
-    user = db.user_get(store, username)
+    user = store.access.user_get(username)
     if user is None:
         hash_password(password)  # spend the same time as a real check
         return None
@@ -78,7 +77,7 @@ def sign_in(store: Store, username: str, password: str) -> Principal | None:
 
 def fingerprint(store: Store, username: str) -> str | None:
     """Changes when the password changes, so old sessions end with it."""
-    user = db.user_get(store, username)
+    user = store.access.user_get(username)
     if user is None or user.key.revoked_at is not None:
         return None
     return _mark(user.password_hash)
@@ -86,7 +85,7 @@ def fingerprint(store: Store, username: str) -> str | None:
 
 def session_principal(store: Store, username: str, mark: object) -> Principal | None:
     """The user behind a session, if its password (fingerprint ``mark``) is unchanged."""
-    user = db.user_get(store, username)
+    user = store.access.user_get(username)
     if user is None or user.key.revoked_at is not None or _mark(user.password_hash) != mark:
         return None
     return Principal(key=user.key, role=Role(user.key.role))

@@ -33,10 +33,16 @@ from wenming.core.model import Decision, Item
 from wenming.queue.base import Message, stream_id_ms
 from wenming.queue.metrics import Metrics
 from wenming.service import audit
-from wenming.service.screening import ScreenerLike, statement_of_reasons, text_hash
-from wenming.store.records import DecisionRecord, ItemRecord, NewDecision, NewItem, PlatformRecord
-from wenming.store.sql import Store, Tx
-from wenming.store.work import NewShadow, WorkTx, unavailable
+from wenming.service.screening import ScreenerLike, new_decision, new_item, text_hash
+from wenming.store import (
+    DecisionRecord,
+    ItemRecord,
+    NewShadow,
+    PlatformRecord,
+    Store,
+    Tx,
+    unavailable,
+)
 
 ITEM = "item"
 SWEEP = "sweep"
@@ -224,7 +230,7 @@ class Processor:
     def _platform(self, platform_id: int) -> PlatformRecord | None:
         found = self._platforms.get(platform_id)
         if found is None:
-            found = self.store.platform_get(platform_id)
+            found = self.store.access.platform_get(platform_id)
             if found is not None:
                 self._platforms[platform_id] = found
         return found
@@ -240,7 +246,7 @@ class Processor:
         version = screener.policy.version
         hashes = [text_hash(w.item.text) for w in works]
         with self._stage("lookup"):
-            refs = self.store.item_refs(
+            refs = self.store.items.item_refs(
                 platform, [w.item.id for w in works], policy_version=version
             )
         todo: list[int] = []
@@ -314,31 +320,31 @@ class Processor:
             return 0
         now = datetime.now(UTC)
         with self.store.transaction() as tx:
-            wtx = WorkTx(tx)
+            wtx = tx.work
             ids: dict[str, uuid.UUID] = {ext: ref.id for ext, ref in refs.items()}
             if kind == ITEM:
                 fresh = sorted(
-                    (_new_item(w.item, h) for w, h, _ in ok if w.item.id not in refs),
+                    (new_item(w.item, h) for w, h, _ in ok if w.item.id not in refs),
                     key=lambda it: it.external_id,
                 )
-                ids.update(tx.items_add(platform.id, fresh, now=now))
+                ids.update(tx.items.items_add(platform.id, fresh, now=now))
                 changed = sorted(
                     (
-                        (refs[w.item.id].id, _new_item(w.item, h))
+                        (refs[w.item.id].id, new_item(w.item, h))
                         for w, h, _ in ok
                         if w.item.id in refs and refs[w.item.id].text_hash != h
                     ),
                     key=lambda pair: pair[1].external_id,
                 )
-                tx.items_update(platform.id, changed, now=now)
+                tx.items.items_update(platform.id, changed, now=now)
             keys = [(ids[w.item.id], h, d.policy_version) for w, h, d in ok]
             won = wtx.claims_take(keys, now=now)
             fresh_decisions = [
-                (w, _new_decision(d, ids[w.item.id], h))
+                (w, new_decision(d, h, item_id=ids[w.item.id]))
                 for (w, h, d), key in zip(ok, keys, strict=True)
                 if key in won
             ]
-            records = tx.decisions_add(platform, [nd for _, nd in fresh_decisions], now=now)
+            records = tx.items.decisions_add(platform, [nd for _, nd in fresh_decisions], now=now)
             if records:
                 payload: dict[str, Any] = {
                     "decisions": [[str(d.id), audit.decision_digest(d)] for d in records]
@@ -397,31 +403,6 @@ def _screen_isolating(screener: ScreenerLike, items: list[Item]) -> list[Decisio
             return [describe(exc)]
     mid = len(items) // 2
     return _screen_isolating(screener, items[:mid]) + _screen_isolating(screener, items[mid:])
-
-
-def _new_item(it: Item, digest: str) -> NewItem:
-    posted: datetime | None = None
-    if it.created_at:
-        try:
-            posted = datetime.fromisoformat(it.created_at)
-        except ValueError:
-            posted = None
-        else:
-            posted = posted.replace(tzinfo=UTC) if posted.tzinfo is None else posted
-    return NewItem(
-        external_id=it.id, text=it.text, text_hash=digest, author=it.author, group=it.group,
-        lang=it.lang, urls=it.urls, posted_at=posted,
-    )  # fmt: skip
-
-
-def _new_decision(d: Decision, item_id: uuid.UUID, digest: str) -> NewDecision:
-    wire = d.to_dict()
-    return NewDecision(
-        item_id=item_id, item_external_id=d.item_id, text_hash=digest,
-        verdict=d.verdict.value, labels=tuple(d.labels), scores=wire["scores"],
-        evidence=wire["evidence"], reasons=tuple(d.reasons), policy_version=d.policy_version,
-        automated=d.automated, statement=statement_of_reasons(d),
-    )  # fmt: skip
 
 
 def _new_shadow(

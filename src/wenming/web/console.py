@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from wenming.http.deps import RuntimeDep
-from wenming.service import users
-from wenming.store.search import ItemQuery, audit_search, item_search, verdict_counts
+from wenming.service import console, users
+from wenming.store import ItemQuery
 from wenming.web import i18n
 from wenming.web.highlight import segments
 from wenming.web.public import actions, categories
@@ -69,12 +69,10 @@ def _safe_next(url: str) -> str:
 
 @router.get("", response_class=HTMLResponse)
 def overview(request: Request, runtime: RuntimeDep, user: ConsoleUser) -> HTMLResponse:
-    counts = verdict_counts(runtime.store, platform_id=user.key.platform_id)
-    top = max(counts.values(), default=0) or 1
-    recent = item_search(runtime.store, ItemQuery(verdict="review", limit=20,
-                                                  platform_id=user.key.platform_id))
-    return page(request, "console/overview.html", user=user, counts=counts, top=top,
-                recent=recent, actions=actions(request), queues=queue_views(runtime, user),
+    seen = console.overview(runtime.store, user)
+    top = max(seen.counts.values(), default=0) or 1
+    return page(request, "console/overview.html", user=user, counts=seen.counts, top=top,
+                recent=seen.recent, actions=actions(request), queues=queue_views(runtime, user),
                 username=username(request))
 
 
@@ -96,7 +94,7 @@ def items(
                       since=_date(since), until=_date(until),
                       platform_id=user.key.platform_id, limit=100)
     searched = any((q, id, author, verdict, category, since, until))
-    hits = item_search(runtime.store, query) if searched else []
+    hits = console.item_search(runtime.store, user, query) if searched else []
     return page(request, "console/items.html", user=user, hits=hits, searched=searched,
                 form={"q": q, "id": id, "author": author, "verdict": verdict,
                       "category": category, "since": since, "until": until},
@@ -113,18 +111,13 @@ def _date(value: str) -> datetime | None:
 @router.get("/items/{platform}/{external_id}", response_class=HTMLResponse)
 def item_page(request: Request, runtime: RuntimeDep, user: ConsoleUser, platform: str,
               external_id: str) -> HTMLResponse:
-    found = runtime.store.platform_by_name(platform)
-    item = runtime.store.item_get(found.id, external_id) if found else None
-    if item is None or not user.sees(item.platform_id):
+    found = console.item_page(runtime.store, user, platform, external_id)
+    if found is None:
         return page(request, "console/missing.html", user=user, status_code=404)
-    decisions = runtime.store.decision_list_for_item(item.id)
-    latest = decisions[0] if decisions else None
-    marked = segments(item.text, latest.evidence if latest else [])
-    by_author = (item_search(runtime.store, ItemQuery(author=item.author, limit=20,
-                                                      platform_id=item.platform_id))
-                 if item.author else [])
-    return page(request, "console/item.html", user=user, item=item, decisions=decisions,
-                segments=marked, history=[h for h in by_author if h.item.id != item.id],
+    latest = found.decisions[0] if found.decisions else None
+    marked = segments(found.item.text, latest.evidence if latest else [])
+    return page(request, "console/item.html", user=user, item=found.item,
+                decisions=found.decisions, segments=marked, history=found.history,
                 actions=actions(request))
 
 
@@ -137,5 +130,5 @@ def policy(request: Request, runtime: RuntimeDep, user: ConsoleUser) -> HTMLResp
 @router.get("/audit", response_class=HTMLResponse)
 def audit(request: Request, runtime: RuntimeDep, user: ConsoleUser,
           subject: Annotated[str, Query()] = "") -> HTMLResponse:
-    entries = audit_search(runtime.store, subject=subject or None, limit=200)
+    entries = console.audit_entries(runtime.store, subject=subject or None, limit=200)
     return page(request, "console/audit.html", user=user, entries=entries, subject=subject)

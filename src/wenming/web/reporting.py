@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from wenming.http.deps import PublicCaller, RuntimeDep
 from wenming.runtime import Runtime
-from wenming.service import reports
+from wenming.service import keys, reports
 from wenming.service.errors import ServiceError
 from wenming.service.reports import SubjectRef
 from wenming.web.public import N_, actions, categories
@@ -25,7 +25,7 @@ SUBJECTS = {"item": N_("A post or comment"), "account": N_("An account"),
 
 
 def _platforms(runtime: Runtime) -> list[str]:
-    return [p.name for p in runtime.store.platform_list() if not p.name.startswith("_")]
+    return keys.platform_names(runtime.store)
 
 
 @router.get("/report", response_class=HTMLResponse)

@@ -22,14 +22,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from wenming.queue.base import Message, QueueUnavailableError, WorkQueue
 from wenming.runtime import Runtime
 from wenming.runtime.streams import WorkStream
 from wenming.service import ingest
 from wenming.service.work import DecisionHook, Outcome, Processor
-from wenming.store.work import WorkTx, unavailable
+from wenming.store import unavailable
 
 log = logging.getLogger("wenming.worker.loop")
 
@@ -244,8 +244,7 @@ class Worker:
 
     def _bury_outbox(self, outbox_id: int, error: str) -> None:
         try:
-            with self.runtime.store.transaction() as tx:
-                WorkTx(tx).outbox_bury(outbox_id, error=error, now=datetime.now(UTC))
+            ingest.outbox_bury(self.runtime.store, outbox_id, error=error)
         except Exception as exc:  # it stays in the outbox and is tried again on restart
             log.warning("could not mark outbox row %s dead: %s", outbox_id, exc)
         self.work.outbox.settle([outbox_id])

@@ -21,7 +21,6 @@ import orjson
 import yaml
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
 
 from wenming.api.schemas import ErrorOut
 from wenming.api.work_schemas import (
@@ -41,10 +40,11 @@ from wenming.http.errors import error_response
 from wenming.queue.base import DeadLetter, QueueError, QueueFullError
 from wenming.queue.metrics import CONTENT_TYPE
 from wenming.service import backtest as backtest_service
-from wenming.service import ingest, screening
+from wenming.service import ingest, keys, screening
+from wenming.service import sweep as sweep_service
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
-from wenming.store.work import WorkStore, unavailable
+from wenming.store.base import DatabaseError, unavailable
 
 log = logging.getLogger("wenming.api")
 
@@ -155,7 +155,7 @@ def queues_list(key: CurrentKey, runtime: RuntimeDep) -> Queues:
 @router.get("/sweeps", response_model=Sweeps, summary="Sweeps and their progress")
 def sweeps_list(key: CurrentKey, runtime: RuntimeDep) -> Sweeps:
     _admin(key)
-    rows = WorkStore(runtime.store).sweep_list()
+    rows = sweep_service.sweep_list(runtime.store)
     return Sweeps(
         sweeps=[
             SweepOut(
@@ -181,7 +181,7 @@ def backtests_run(body: BacktestRequest, key: CurrentKey, runtime: RuntimeDep) -
     candidate = _candidate(body.policy)
     platform_id = None
     if body.platform is not None:
-        found = runtime.store.platform_by_name(body.platform)
+        found = keys.platform_find(runtime.store, body.platform)
         if found is None:
             raise NotFoundError(f"no platform {body.platform!r}")
         platform_id = found.id
@@ -249,7 +249,7 @@ def install(app: FastAPI) -> None:
         return error_response(503, code, str(exc), {"Retry-After": _RETRY_AFTER})
 
     async def on_db_error(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, DBAPIError)
+        assert isinstance(exc, DatabaseError)
         if unavailable(exc):
             log.warning("database unavailable on %s %s", request.method, request.url.path)
             return error_response(
@@ -260,5 +260,5 @@ def install(app: FastAPI) -> None:
         return error_response(500, "internal_error", "internal error; the server log has details")
 
     app.add_exception_handler(QueueError, on_queue_error)
-    app.add_exception_handler(DBAPIError, on_db_error)
+    app.add_exception_handler(DatabaseError, on_db_error)
     app.include_router(probes)

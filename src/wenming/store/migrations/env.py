@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, text
 
-from wenming.store.tables import metadata
+from wenming.store.schema import metadata
 
 # Any constant serves; it keeps two processes from migrating the same PostgreSQL at once.
 _MIGRATION_LOCK = 0x776D6967  # "wmig"

@@ -1,8 +1,9 @@
-"""The SQL of enforcement and youth protection: subjects, strikes, sanctions, minors.
+"""Queries of enforcement and youth protection: subjects, strikes, sanctions, minors
+(``store.enforcement``, ``tx.enforcement``).
 
-:class:`EnforcementStore` reads (a subject's record, the latest decisions of items for
-the youth-mode filter); :class:`EnforcementTx` writes inside a use case's transaction.
-:meth:`EnforcementTx.subject_lock` serialises ladder arithmetic per subject on
+Reads give a subject's record and the decision that governs each item for the
+youth-mode filter; writes happen inside a use case's transaction.
+:meth:`EnforcementWrites.subject_lock` serialises ladder arithmetic per subject on
 PostgreSQL (``SELECT … FOR NO KEY UPDATE``), so two decisions against one account at once
 cannot both read the same strike total.
 """
@@ -10,62 +11,46 @@ cannot both read the same strike total.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, or_, select, update
 
-from wenming.store import reviewrecords as rr
-from wenming.store import reviewtables as rt
-from wenming.store import rows as r
-from wenming.store import tables as t
-from wenming.store.records import DecisionRecord, PlatformRecord, new_id
-from wenming.store.reviewrecords import SanctionRecord, StrikeRecord, SubjectRecord
-from wenming.store.sql import Store, Tx
+from wenming.store.access.tables import platforms
+from wenming.store.base import Area, new_id, utc
+from wenming.store.enforcement import records as rr
+from wenming.store.enforcement import tables as rt
+from wenming.store.enforcement.records import (
+    ItemRating,
+    SanctionRecord,
+    StrikeRecord,
+    SubjectRecord,
+)
+from wenming.store.items import tables as t
 
 _s, _st, _sa, _m = t.subjects, rt.strikes, rt.sanctions, rt.minor_accounts
 
-SUBJECT_SELECT = select(*_s.c, t.platforms.c.name.label("platform_name")).join(
-    t.platforms, t.platforms.c.id == _s.c.platform_id
+SUBJECT_SELECT = select(*_s.c, platforms.c.name.label("platform_name")).join(
+    platforms, platforms.c.id == _s.c.platform_id
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ItemRating:
-    """What the youth-mode filter needs of an item: its current text and the decision
-    that governs it (the newest human one on that text, else the newest)."""
-
-    external_id: str
-    verdict: str
-    labels: tuple[str, ...]
-    automated: bool
-
-
-class EnforcementStore:
+class EnforcementReads(Area):
     """Reads of subjects, strikes, sanctions and minor flags."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self.store.engine.connect() as conn, conn.begin():
-            yield conn
+    __slots__ = ()
 
     def subject_get(self, platform_id: int, kind: str, external_id: str) -> SubjectRecord | None:
         stmt = SUBJECT_SELECT.where(
             _s.c.platform_id == platform_id, _s.c.kind == kind, _s.c.external_id == external_id
         )
-        with self._read() as conn:
+        with self._conn() as conn:
             row = conn.execute(stmt).first()
         return rr.subject(row) if row else None
 
     def subject_by_id(self, subject_id: int) -> SubjectRecord | None:
-        with self._read() as conn:
+        with self._conn() as conn:
             row = conn.execute(SUBJECT_SELECT.where(_s.c.id == subject_id)).first()
         return rr.subject(row) if row else None
 
@@ -76,13 +61,16 @@ class EnforcementStore:
             .order_by(_st.c.created_at.desc(), _st.c.id.desc())
             .limit(limit)
         )
-        with self._read() as conn:
+        with self._conn() as conn:
             return [rr.strike(row) for row in conn.execute(stmt)]
 
     def sanction_list(
-        self, subject_id: int | None = None, *, decision_id: uuid.UUID | None = None,
+        self,
+        subject_id: int | None = None,
+        *,
+        decision_id: uuid.UUID | None = None,
         limit: int = 200,
-    ) -> list[SanctionRecord]:  # fmt: skip
+    ) -> list[SanctionRecord]:
         cond: list[Any] = []
         if subject_id is not None:
             cond.append(_sa.c.subject_id == subject_id)
@@ -91,7 +79,7 @@ class EnforcementStore:
         stmt = (
             select(_sa).where(*cond).order_by(_sa.c.created_at.desc(), _sa.c.id.desc()).limit(limit)
         )
-        with self._read() as conn:
+        with self._conn() as conn:
             return [rr.sanction(row) for row in conn.execute(stmt)]
 
     def sanction_changes(
@@ -100,31 +88,38 @@ class EnforcementStore:
         """A platform's sanctions imposed or lifted since ``since``, oldest change first."""
         changed = func.coalesce(_sa.c.lifted_at, _sa.c.created_at)
         stmt = (
-            select(*_sa.c, *[c.label(f"subject_{c.name}") for c in _s.c if c.name != "id"],
-                   t.platforms.c.name.label("subject_platform_name"))
+            select(
+                *_sa.c,
+                *[c.label(f"subject_{c.name}") for c in _s.c if c.name != "id"],
+                platforms.c.name.label("subject_platform_name"),
+            )
             .join(_s, _s.c.id == _sa.c.subject_id)
-            .join(t.platforms, t.platforms.c.id == _s.c.platform_id)
-            .where(_sa.c.platform_id == platform_id,
-                   or_(_sa.c.created_at >= since, _sa.c.lifted_at >= since))
+            .join(platforms, platforms.c.id == _s.c.platform_id)
+            .where(
+                _sa.c.platform_id == platform_id,
+                or_(_sa.c.created_at >= since, _sa.c.lifted_at >= since),
+            )
             .order_by(changed, _sa.c.id)
             .limit(limit)
-        )  # fmt: skip
+        )
         out = []
-        with self._read() as conn:
+        with self._conn() as conn:
             for row in conn.execute(stmt):
                 m = row._mapping
                 subject = SubjectRecord(
-                    id=m["subject_id"], platform_id=m["subject_platform_id"],
-                    platform_name=m["subject_platform_name"], kind=m["subject_kind"],
+                    id=m["subject_id"],
+                    platform_id=m["subject_platform_id"],
+                    platform_name=m["subject_platform_name"],
+                    kind=m["subject_kind"],
                     external_id=m["subject_external_id"],
                     display_name=m["subject_display_name"],
-                    created_at=r.utc(m["subject_created_at"]),
-                )  # fmt: skip
+                    created_at=utc(m["subject_created_at"]),
+                )
                 out.append((rr.sanction(row), subject))
         return out
 
     def sanction_get(self, sanction_id: uuid.UUID) -> SanctionRecord | None:
-        with self._read() as conn:
+        with self._conn() as conn:
             row = conn.execute(select(_sa).where(_sa.c.id == sanction_id)).first()
         return rr.sanction(row) if row else None
 
@@ -133,22 +128,12 @@ class EnforcementStore:
         stmt = select(func.count()).where(
             _st.c.subject_id == subject_id, _st.c.created_at >= since, _st.c.removed_at.is_(None)
         )
-        with self._read() as conn:
+        with self._conn() as conn:
             return int(conn.execute(stmt).scalar_one())
-
-    def decisions_of_author(self, subject_id: int, *, limit: int = 20) -> list[DecisionRecord]:
-        """Decisions on an account's items, newest first."""
-        stmt = (
-            r.DECISION_SELECT.where(t.items.c.author_id == subject_id)
-            .order_by(t.decisions.c.created_at.desc(), t.decisions.c.id.desc())
-            .limit(limit)
-        )
-        with self._read() as conn:
-            return [r.decision(row) for row in conn.execute(stmt)]
 
     def minor_age(self, subject_id: int) -> tuple[bool, int | None]:
         """Whether the account is flagged as a minor's, and the age given with the flag."""
-        with self._read() as conn:
+        with self._conn() as conn:
             row = conn.execute(select(_m.c.age).where(_m.c.subject_id == subject_id)).first()
         return (False, None) if row is None else (True, row.age)
 
@@ -158,39 +143,35 @@ class EnforcementStore:
             return {}
         i, d = t.items, t.decisions
         stmt = (
-            select(i.c.external_id, i.c.text_hash.label("current"), d.c.text_hash, d.c.verdict,
-                   d.c.labels, d.c.automated)
+            select(
+                i.c.external_id,
+                i.c.text_hash.label("current"),
+                d.c.text_hash,
+                d.c.verdict,
+                d.c.labels,
+                d.c.automated,
+            )
             .join(d, d.c.item_id == i.c.id)
             .where(i.c.platform_id == platform_id, i.c.external_id.in_(list(external_ids)))
             .order_by(d.c.created_at.desc(), d.c.id.desc())
-        )  # fmt: skip
+        )
         newest: dict[str, ItemRating] = {}
         human: dict[str, ItemRating] = {}
-        with self._read() as conn:
+        with self._conn() as conn:
             for row in conn.execute(stmt):
-                rating = ItemRating(row.external_id, row.verdict, tuple(row.labels),
-                                    bool(row.automated))  # fmt: skip
+                rating = ItemRating(
+                    row.external_id, row.verdict, tuple(row.labels), bool(row.automated)
+                )
                 newest.setdefault(row.external_id, rating)
                 if not row.automated and row.text_hash == row.current:
                     human.setdefault(row.external_id, rating)
         return {**newest, **human}
 
 
-class EnforcementTx:
+class EnforcementWrites(EnforcementReads):
     """Writes of strikes, sanctions and minor flags inside one store transaction."""
 
-    def __init__(self, tx: Tx) -> None:
-        self.tx = tx
-        self.conn = tx.conn
-        self.dialect = tx.store.dialect
-
-    def platform_reserve(self, name: str, *, title: str, now: datetime) -> PlatformRecord:
-        """The platform ``name``, created if missing, safely under concurrent callers."""
-        insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        stmt = insert(t.platforms).values(name=name, title=title, created_at=now)
-        self.conn.execute(stmt.on_conflict_do_nothing())
-        row = self.conn.execute(r.PLATFORM_BY_NAME, {"name": name}).one()
-        return r.platform(row)
+    __slots__ = ()
 
     def subject_lock(self, subject_id: int) -> None:
         # FOR NO KEY UPDATE: excludes another ladder update of the subject, yet leaves
@@ -198,10 +179,6 @@ class EnforcementTx:
         if self.dialect == "postgresql":
             stmt = select(_s.c.id).where(_s.c.id == subject_id).with_for_update(key_share=True)
             self.conn.execute(stmt)
-
-    def subject_get(self, subject_id: int) -> SubjectRecord | None:
-        row = self.conn.execute(SUBJECT_SELECT.where(_s.c.id == subject_id)).first()
-        return rr.subject(row) if row else None
 
     def strike_add(
         self,
@@ -218,11 +195,20 @@ class EnforcementTx:
         expires_at: datetime | None,
     ) -> StrikeRecord:
         record = StrikeRecord(
-            id=new_id(), platform_id=platform_id, subject_id=subject_id, ladder=ladder,
-            category=category, severity=severity, weight=weight, decision_id=decision_id,
-            case_id=case_id, created_at=now, expires_at=expires_at, removed_at=None,
+            id=new_id(),
+            platform_id=platform_id,
+            subject_id=subject_id,
+            ladder=ladder,
+            category=category,
+            severity=severity,
+            weight=weight,
+            decision_id=decision_id,
+            case_id=case_id,
+            created_at=now,
+            expires_at=expires_at,
+            removed_at=None,
             removed_reason=None,
-        )  # fmt: skip
+        )
         self.conn.execute(_st.insert(), _row(record))
         return record
 

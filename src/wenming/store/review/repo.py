@@ -1,11 +1,11 @@
-"""The SQL of reports, cases, case decisions and appeals.
+"""Queries of reports, cases, case decisions and appeals (``store.review``, ``tx.review``).
 
-:class:`ReviewStore` answers reads, each in its own short transaction; :class:`ReviewTx`
-writes on a transaction from ``store.transaction()``, so a report, its case and its
+``store.review`` answers reads, each in its own short transaction; ``tx.review`` adds
+the writes on a transaction from ``store.transaction()``, so a report, its case and its
 audit entry (or a decision, its consequences and theirs) commit together. The two
-guarantees review rests on live here: :meth:`ReviewTx.case_open` joins a concurrent
+guarantees review rests on live here: :meth:`ReviewWrites.case_open` joins a concurrent
 report to the one open case of its subject (a unique ``open_key`` plus ``INSERT … ON
-CONFLICT DO NOTHING``), and :meth:`ReviewTx.case_claim` / :meth:`ReviewTx.case_close`
+CONFLICT DO NOTHING``), and :meth:`ReviewWrites.case_claim` / ``case_close``
 are single conditional ``UPDATE`` s, so of two moderators racing for a case exactly one
 wins, on SQLite and PostgreSQL alike.
 """
@@ -13,19 +13,17 @@ wins, on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, case, func, or_, select, update
 
-from wenming.store import reviewrecords as rr
-from wenming.store import reviewtables as rt
-from wenming.store import tables as t
-from wenming.store.records import new_id
-from wenming.store.reviewrecords import (
+from wenming.store.access.tables import api_keys, platforms
+from wenming.store.base import Area, new_id, opt_utc
+from wenming.store.review import records as rr
+from wenming.store.review import tables as rt
+from wenming.store.review.records import (
     AppealRecord,
     CaseDecisionRecord,
     CaseRecord,
@@ -34,18 +32,13 @@ from wenming.store.reviewrecords import (
     QueueStats,
     ReportRecord,
 )
-from wenming.store.sql import Store, Tx
 
 _c, _rep, _cd, _ap = rt.cases, rt.reports, rt.case_decisions, rt.appeals
 PENDING = ("open", "claimed")
 
-CASE_SELECT = select(*_c.c, t.platforms.c.name.label("platform_name")).join(
-    t.platforms, t.platforms.c.id == _c.c.platform_id
+CASE_SELECT = select(*_c.c, platforms.c.name.label("platform_name")).join(
+    platforms, platforms.c.id == _c.c.platform_id
 )
-
-
-def _insert(dialect: str, table: Any) -> Any:
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def _case_filters(
@@ -76,21 +69,15 @@ def _case_filters(
     return cond
 
 
-class ReviewStore:
+class ReviewReads(Area):
     """Reads of the review tables."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self.store.engine.connect() as conn, conn.begin():
-            yield conn
+    __slots__ = ()
 
     # -- cases -------------------------------------------------------------------------
 
     def case_get(self, case_id: uuid.UUID) -> CaseRecord | None:
-        with self._read() as conn:
+        with self._conn() as conn:
             row = conn.execute(CASE_SELECT.where(_c.c.id == case_id)).first()
         return rr.case(row) if row else None
 
@@ -110,17 +97,17 @@ class ReviewStore:
             .limit(limit)
             .offset(offset)
         )
-        with self._read() as conn:
+        with self._conn() as conn:
             return [rr.case(row) for row in conn.execute(stmt)]
 
     def case_count(self, **filters: Any) -> int:
         stmt = select(func.count()).select_from(_c).where(*_case_filters(**filters))
-        with self._read() as conn:
+        with self._conn() as conn:
             return int(conn.execute(stmt).scalar_one())
 
     def case_by_decision(self, decision_id: uuid.UUID) -> CaseRecord | None:
         """The case a decision closed, if a moderator took it in one."""
-        with self._read() as conn:
+        with self._conn() as conn:
             row = conn.execute(CASE_SELECT.where(_c.c.decision_id == decision_id)).first()
         return rr.case(row) if row else None
 
@@ -140,9 +127,9 @@ class ReviewStore:
             .where(*cond)
             .group_by(_c.c.queue)
         )
-        with self._read() as conn:
+        with self._conn() as conn:
             return [
-                QueueStats(q, int(o or 0), int(c or 0), int(b or 0), rr.opt_utc(oldest))
+                QueueStats(q, int(o or 0), int(c or 0), int(b or 0), opt_utc(oldest))
                 for q, o, c, b, oldest in conn.execute(stmt)
             ]
 
@@ -150,21 +137,21 @@ class ReviewStore:
 
     def report_list(self, case_id: uuid.UUID) -> list[ReportRecord]:
         stmt = select(_rep).where(_rep.c.case_id == case_id).order_by(_rep.c.created_at)
-        with self._read() as conn:
+        with self._conn() as conn:
             return [rr.report(row) for row in conn.execute(stmt)]
 
     def report_by_token(self, token_hash: str) -> ReportRecord | None:
-        with self._read() as conn:
+        with self._conn() as conn:
             row = conn.execute(select(_rep).where(_rep.c.token_hash == token_hash)).first()
         return rr.report(row) if row else None
 
     def report_get(self, report_id: uuid.UUID) -> ReportRecord | None:
-        with self._read() as conn:
+        with self._conn() as conn:
             row = conn.execute(select(_rep).where(_rep.c.id == report_id)).first()
         return rr.report(row) if row else None
 
     def flagger_stats(self, key_id: int | None = None) -> list[FlaggerStats]:
-        k = t.api_keys
+        k = api_keys
         cond = [_rep.c.source == "flagger"]
         if key_id is not None:
             cond.append(_rep.c.reporter_key_id == key_id)
@@ -181,7 +168,7 @@ class ReviewStore:
             .group_by(_rep.c.reporter_key_id, k.c.label)
             .order_by(_rep.c.reporter_key_id)
         )
-        with self._read() as conn:
+        with self._conn() as conn:
             return [
                 FlaggerStats(int(kid), label, int(n), int(d), int(u or 0))
                 for kid, label, n, d, u in conn.execute(stmt)
@@ -190,7 +177,7 @@ class ReviewStore:
     # -- decisions and appeals ---------------------------------------------------------
 
     def case_decision_get(self, decision_id: uuid.UUID) -> CaseDecisionRecord | None:
-        with self._read() as conn:
+        with self._conn() as conn:
             row = conn.execute(select(_cd).where(_cd.c.id == decision_id)).first()
         return rr.case_decision(row) if row else None
 
@@ -198,11 +185,11 @@ class ReviewStore:
         if not case_ids:
             return []
         stmt = select(_cd).where(_cd.c.case_id.in_(list(case_ids))).order_by(_cd.c.created_at)
-        with self._read() as conn:
+        with self._conn() as conn:
             return [rr.case_decision(row) for row in conn.execute(stmt)]
 
     def appeal_get(self, appeal_id: uuid.UUID) -> AppealRecord | None:
-        with self._read() as conn:
+        with self._conn() as conn:
             row = conn.execute(select(_ap).where(_ap.c.id == appeal_id)).first()
         return rr.appeal(row) if row else None
 
@@ -215,7 +202,7 @@ class ReviewStore:
         if case_id is not None:
             cond.append(_ap.c.case_id == case_id)
         stmt = select(_ap).where(*cond).order_by(_ap.c.created_at)
-        with self._read() as conn:
+        with self._conn() as conn:
             return [rr.appeal(row) for row in conn.execute(stmt)]
 
     def appeal_page(
@@ -234,7 +221,7 @@ class ReviewStore:
             .limit(limit)
             .offset(offset)
         )
-        with self._read() as conn:
+        with self._conn() as conn:
             return [rr.appeal(row) for row in conn.execute(stmt)]
 
     def appeal_counts(self, *, platform_id: int | None = None) -> dict[str, int]:
@@ -242,17 +229,14 @@ class ReviewStore:
         cond = [] if platform_id is None else [_ap.c.platform_id == platform_id]
         outcome = func.coalesce(_ap.c.outcome, "open")
         stmt = select(outcome, func.count()).where(*cond).group_by(outcome)
-        with self._read() as conn:
+        with self._conn() as conn:
             return {str(o): int(n) for o, n in conn.execute(stmt)}
 
 
-class ReviewTx:
+class ReviewWrites(ReviewReads):
     """Writes to the review tables inside one transaction of the store."""
 
-    def __init__(self, tx: Tx) -> None:
-        self.tx = tx
-        self.conn = tx.conn
-        self.dialect = tx.store.dialect
+    __slots__ = ()
 
     # -- cases -------------------------------------------------------------------------
 
@@ -262,17 +246,29 @@ class ReviewTx:
         for _ in range(5):
             case_id = new_id()
             values = {
-                "id": case_id, "platform_id": new.platform_id, "kind": new.kind,
-                "subject_kind": new.subject_kind, "subject_ref": new.subject_ref,
-                "item_id": new.item_id, "subject_id": new.subject_id,
-                "category": new.category, "severity": new.severity, "source": new.source,
-                "queue": new.queue, "status": "open", "priority": new.priority,
-                "confidence": new.confidence, "report_count": new.report_count,
-                "excluded_actor": new.excluded_actor, "appeal_of": new.appeal_of,
-                "open_key": new.open_key, "opened_at": now, "due_at": new.due_at,
+                "id": case_id,
+                "platform_id": new.platform_id,
+                "kind": new.kind,
+                "subject_kind": new.subject_kind,
+                "subject_ref": new.subject_ref,
+                "item_id": new.item_id,
+                "subject_id": new.subject_id,
+                "category": new.category,
+                "severity": new.severity,
+                "source": new.source,
+                "queue": new.queue,
+                "status": "open",
+                "priority": new.priority,
+                "confidence": new.confidence,
+                "report_count": new.report_count,
+                "excluded_actor": new.excluded_actor,
+                "appeal_of": new.appeal_of,
+                "open_key": new.open_key,
+                "opened_at": now,
+                "due_at": new.due_at,
                 "updated_at": now,
-            }  # fmt: skip
-            stmt = _insert(self.dialect, _c).values(values).on_conflict_do_nothing()
+            }
+            stmt = self._insert(_c).values(values).on_conflict_do_nothing()
             # RETURNING rather than rowcount, which psycopg leaves at -1 here.
             inserted = self.conn.execute(stmt.returning(_c.c.id)).first() is not None
             row = self.conn.execute(
@@ -334,10 +330,14 @@ class ReviewTx:
             update(_c)
             .where(_c.c.id == case_id, self._takeable(actor, stale_before))
             .values(
-                status="decided", assignee=actor, outcome=outcome, decided_at=now,
-                updated_at=now, open_key=None,
+                status="decided",
+                assignee=actor,
+                outcome=outcome,
+                decided_at=now,
+                updated_at=now,
+                open_key=None,
             )
-        )  # fmt: skip
+        )
         return self.conn.execute(stmt).rowcount == 1
 
     # -- reports -----------------------------------------------------------------------
@@ -360,12 +360,19 @@ class ReviewTx:
         self.conn.execute(
             _rep.insert(),
             {
-                "id": report_id, "case_id": case_id, "platform_id": platform_id,
-                "category": category, "text": text, "source": source,
-                "reporter_key_id": reporter_key_id, "reporter_hash": reporter_hash,
-                "contact": contact, "token_hash": token_hash, "created_at": now,
+                "id": report_id,
+                "case_id": case_id,
+                "platform_id": platform_id,
+                "category": category,
+                "text": text,
+                "source": source,
+                "reporter_key_id": reporter_key_id,
+                "reporter_hash": reporter_hash,
+                "contact": contact,
+                "token_hash": token_hash,
+                "created_at": now,
             },
-        )  # fmt: skip
+        )
         return report_id
 
     def reporter_seen(self, case_id: uuid.UUID, reporter_hash: str) -> bool:
@@ -404,18 +411,23 @@ class ReviewTx:
         self.conn.execute(
             _cd.insert(),
             {
-                "id": d.id, "case_id": d.case_id, "platform_id": d.platform_id,
-                "verdict": d.verdict, "category": d.category, "template": d.template,
-                "note": d.note, "statement": d.statement, "age_rating": d.age_rating,
-                "policy_version": d.policy_version, "actor": d.actor,
-                "actor_key_id": d.actor_key_id, "appeal_outcome": d.appeal_outcome,
-                "reviews": d.reviews, "created_at": d.created_at,
+                "id": d.id,
+                "case_id": d.case_id,
+                "platform_id": d.platform_id,
+                "verdict": d.verdict,
+                "category": d.category,
+                "template": d.template,
+                "note": d.note,
+                "statement": d.statement,
+                "age_rating": d.age_rating,
+                "policy_version": d.policy_version,
+                "actor": d.actor,
+                "actor_key_id": d.actor_key_id,
+                "appeal_outcome": d.appeal_outcome,
+                "reviews": d.reviews,
+                "created_at": d.created_at,
             },
-        )  # fmt: skip
-
-    def case_decision_get(self, decision_id: uuid.UUID) -> CaseDecisionRecord | None:
-        row = self.conn.execute(select(_cd).where(_cd.c.id == decision_id)).first()
-        return rr.case_decision(row) if row else None
+        )
 
     def appeal_add(
         self,
@@ -433,17 +445,19 @@ class ReviewTx:
         self.conn.execute(
             _ap.insert(),
             {
-                "id": appeal_id, "platform_id": platform_id, "decision_id": decision_id,
-                "case_id": case_id, "text": text, "appellant": appellant,
-                "appellant_key_id": appellant_key_id, "report_id": report_id,
-                "status": "open", "created_at": now,
+                "id": appeal_id,
+                "platform_id": platform_id,
+                "decision_id": decision_id,
+                "case_id": case_id,
+                "text": text,
+                "appellant": appellant,
+                "appellant_key_id": appellant_key_id,
+                "report_id": report_id,
+                "status": "open",
+                "created_at": now,
             },
-        )  # fmt: skip
+        )
         return appeal_id
-
-    def appeals_of_case(self, case_id: uuid.UUID) -> list[AppealRecord]:
-        stmt = select(_ap).where(_ap.c.case_id == case_id).order_by(_ap.c.created_at)
-        return [rr.appeal(row) for row in self.conn.execute(stmt)]
 
     def appeals_decide(
         self, case_id: uuid.UUID, *, outcome: str, result: uuid.UUID, now: datetime

@@ -1,57 +1,17 @@
-"""What the store hands out and takes in: frozen records, one per table row shape.
+"""Records of items and decisions: what the store takes in (``NewItem``,
+``NewDecision``) and hands out (``ItemRecord``, ``DecisionRecord``, search hits).
 
-Records are plain data, detached from any session, so the service layer and the edges
-can pass them around freely and map them explicitly to their own wire schemas (a row
-is never an API response). Timestamps are always timezone-aware UTC.
+Records are plain data, detached from any connection, so the service layer and the
+edges can pass them around freely and map them explicitly to their own wire schemas (a
+row is never an API response). Timestamps are always timezone-aware UTC.
 """
 
 from __future__ import annotations
 
-import random
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-
-
-def new_id() -> uuid.UUID:
-    """A UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then 74 random bits.
-
-    Time-ordered ids keep B-tree inserts at the right edge of the index and let
-    PostgreSQL range-partition the big tables by month on the primary key itself.
-    """
-    ms = time.time_ns() // 1_000_000
-    # The module's generator is seeded from the OS and re-seeded in forked children;
-    # ids need uniqueness, not secrecy, and this is much cheaper than os.urandom.
-    rand = random.getrandbits(80)
-    value = (ms & 0xFFFF_FFFF_FFFF) << 80 | rand & ((1 << 80) - 1)
-    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
-    value = value & ~(0x3 << 62) | 0x2 << 62  # RFC 4122 variant
-    return uuid.UUID(int=value)
-
-
-@dataclass(frozen=True, slots=True)
-class PlatformRecord:
-    id: int
-    name: str
-    title: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class KeyRecord:
-    """An API key as stored: never the key itself, only its hash and who it is for."""
-
-    id: int
-    prefix: str
-    role: str
-    platform_id: int | None
-    platform_name: str | None
-    label: str
-    rate_limit: float | None
-    created_at: datetime
-    revoked_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,14 +95,30 @@ class DecisionRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class AuditRecord:
-    """One link of the audit chain; ``hash`` commits to every other field and ``prev_hash``."""
+class ItemQuery:
+    """What to look for; every field narrows the search, ``None`` means any."""
 
-    seq: int
-    ts: datetime
-    actor: str
-    action: str
-    subject: str
-    payload: dict[str, Any]
-    prev_hash: str
-    hash: str
+    text: str | None = None
+    external_id: str | None = None
+    author: str | None = None
+    verdict: str | None = None
+    category: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    platform_id: int | None = None
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ItemHit:
+    item: ItemRecord
+    decision: DecisionRecord | None
+
+
+@dataclass(frozen=True, slots=True)
+class HumanVerdict:
+    """The latest decision a person took on an item (the ground truth of backtests)."""
+
+    item_id: uuid.UUID
+    verdict: str
+    labels: tuple[str, ...]

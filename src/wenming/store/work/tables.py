@@ -1,8 +1,6 @@
 """Tables of the work stream: the ingest outbox, decision claims, shadow decisions, sweeps.
 
-They sit on the same :data:`~wenming.store.tables.metadata` as the core tables (that
-module imports this one at its end, so the migration check sees them) and arrive with
-migration ``0002``.
+They arrive with migration ``0002``.
 
 - ``ingest_outbox``: with the in-process queue, an item accepted by ``POST /v1/items``
   is committed here before the answer; the worker deletes the row in the transaction
@@ -28,7 +26,7 @@ from sqlalchemy import (
     Uuid,
 )
 
-from wenming.store.tables import Document, SerialId, Timestamp, metadata
+from wenming.store.metadata import Document, SerialId, Timestamp, metadata
 
 ingest_outbox = Table(
     "ingest_outbox",

@@ -21,15 +21,23 @@ from typing import Any
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection
 
-from wenming.store import tables as t
 from wenming.store.engine import json_text
+from wenming.store.items import tables as t
 
 _ITEM_COLUMNS = (
-    ("id", "uuid"), ("platform_id", "bigint"), ("external_id", "text"), ("text", "text"),
-    ("text_hash", "text"), ("author_id", "bigint"), ("group_id", "bigint"), ("lang", "text"),
-    ("urls", "jsonb"), ("posted_at", "timestamptz"), ("created_at", "timestamptz"),
+    ("id", "uuid"),
+    ("platform_id", "bigint"),
+    ("external_id", "text"),
+    ("text", "text"),
+    ("text_hash", "text"),
+    ("author_id", "bigint"),
+    ("group_id", "bigint"),
+    ("lang", "text"),
+    ("urls", "jsonb"),
+    ("posted_at", "timestamptz"),
+    ("created_at", "timestamptz"),
     ("updated_at", "timestamptz"),
-)  # fmt: skip
+)
 _ITEM_INSERT = (
     f"INSERT INTO items ({', '.join(c for c, _ in _ITEM_COLUMNS)}) "
     f"SELECT * FROM unnest({', '.join(f'%({c})s::{k}[]' for c, k in _ITEM_COLUMNS)}) "

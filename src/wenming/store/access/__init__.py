@@ -1,0 +1,1 @@
+"""Platforms (the tenants), API keys and console users: tables, records, repository."""

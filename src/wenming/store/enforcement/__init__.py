@@ -1,0 +1,1 @@
+"""Strikes, sanctions, minor flags and youth-mode ratings: tables, records, repository."""

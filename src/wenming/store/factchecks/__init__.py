@@ -1,0 +1,1 @@
+"""The fact-check registry and its versions: tables, records, repository."""

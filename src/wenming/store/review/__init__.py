@@ -1,0 +1,1 @@
+"""Reports, cases, case decisions and appeals: tables, records, repository."""

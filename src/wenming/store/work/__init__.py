@@ -1,0 +1,1 @@
+"""The work stream's tables, records and repository: outbox, claims, shadows, sweeps."""
