@@ -9,6 +9,7 @@ its terms occur within its window.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from wenming.detectors.base import Detector, Prepared
 
 NAME = "lexicon"
 VERSION = "1"
+MAX_PER_TERM = 20  # signals kept per term and text (a 1 MiB spam text repeats one term)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,18 +95,18 @@ class LexiconDetector:
         if not hits:
             return []
         entries = self.entries
-        allowed = [(h.start, h.end, entries[h.payload].category) for h in hits
-                   if entries[h.payload].kind == "allow"]
+        allowed = _Allowed([(h.start, h.end, entries[h.payload].category) for h in hits
+                            if entries[h.payload].kind == "allow"])
         text = prepared.item.text
         out: list[Signal] = []
         seen: set[tuple[int, int, int]] = set()
         near_hits: list[Hit] = []
+        per_term: dict[int, int] = {}
         for h in hits:
             e = entries[h.payload]
             if e.kind == "allow":
                 continue
-            if any(a <= h.start and h.end <= b and c in (None, e.category)
-                   for a, b, c in allowed):
+            if allowed and allowed.covers(h.start, h.end, e.category):
                 continue
             if e.kind == "near":
                 near_hits.append(h)
@@ -112,6 +114,9 @@ class LexiconDetector:
             if (h.payload, h.start, h.end) in seen:
                 continue
             seen.add((h.payload, h.start, h.end))
+            per_term[h.payload] = n = per_term.get(h.payload, 0) + 1
+            if n > MAX_PER_TERM:
+                continue  # decisions count a term once; evidence is capped anyway
             assert e.category is not None
             out.append(Signal(e.category, e.weight, NAME, h.start, h.end, text[h.start:h.end],
                               {"term": e.text, "via": h.via}))
@@ -137,6 +142,35 @@ class LexiconDetector:
             out.append(Signal(rule.category, rule.weight, NAME, start, end, text[start:end],
                               {"rule": rule.id, "terms": terms, "via": "near"}))
         return out
+
+
+class _Allowed:
+    """Allowed spans, answering "is this span inside one?" in O(log n) per question.
+
+    Per category (``None``: the global allow list): spans sorted by start, with the
+    running maximum of their ends, so a text full of allowed phrases and term hits stays
+    linear-ish instead of comparing every hit with every allowed span.
+    """
+
+    def __init__(self, spans: list[tuple[int, int, str | None]]) -> None:
+        self._by: dict[str | None, tuple[list[int], list[int]]] = {}
+        for start, end, cat in sorted(spans, key=lambda s: s[0]):
+            starts, ends = self._by.setdefault(cat, ([], []))
+            starts.append(start)
+            ends.append(max(end, ends[-1]) if ends else end)
+
+    def __bool__(self) -> bool:
+        return bool(self._by)
+
+    def covers(self, start: int, end: int, category: str | None) -> bool:
+        for cat in (None, category):
+            found = self._by.get(cat)
+            if found is None:
+                continue
+            i = bisect.bisect_right(found[0], start)
+            if i and found[1][i - 1] >= end:
+                return True
+        return False
 
 
 def _tightest(parts: list[list[Hit]]) -> tuple[Hit, ...]:
