@@ -28,6 +28,7 @@ when a detector asks for one (when something matched), which is rare.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import cache
@@ -56,11 +57,21 @@ _HOMOGLYPHS = {
 }  # fmt: skip
 
 # Leetspeak, decoded only inside Latin words (between letters, or at a word's start).
-_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
-         "@": "a", "$": "s", "!": "i", "|": "i", "+": "t"}  # fmt: skip
-_LEET_RE = re.compile(r"(?<=[a-z])[0134578@$!|+9]+(?=[a-z])"  # inside a word: sh1t
-                      r"|(?<![a-z0-9@$!|+])[@$0134578]+(?=[a-z])"  # at its start: $hit
-                      r"|(?<=[a-z])[013457]{1,2}(?![a-z0-9])")  # a digit or two at its end: t0
+# "@" decodes to "ɑ" (Latin alpha; the canonical fold turns a written "ɑ" into "a", so
+# only a decoded "@" is ever "ɑ"): it stands for "a" or "o", and term keys are indexed
+# with both spelled "ɑ" (see text_index), so "p@rn" matches without "caan" matching "coon".
+LEET_AT = "ɑ"
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b",
+         "9": "g", "@": LEET_AT, "$": "s", "!": "i", "|": "i", "+": "t"}  # fmt: skip
+_LEET_GAP = r" .\-_*·~/"  # separators that may sit between spelled-out letters
+_LEET_RE = re.compile(
+    # single letters split by one repeated symbol are separated, not leet: f|u|c|k, f!u!c!k
+    r"(?P<keep>(?<![a-z0-9])[a-z]([|!+$@])[a-z](?:\2[a-z])+(?![a-z0-9]))"
+    r"|(?<=[a-z])[01345678@$!|+9]+(?=[a-z])"  # inside a word: sh1t, b00b, 5h17
+    r"|(?<![a-z0-9@$!|+])[@$013456789]+(?=[a-z][a-z0-9@$!|+])"  # at its start: $hit, 9ay, not 5m
+    rf"|(?<=(?<![a-z0-9])[a-z][{_LEET_GAP}])[0134567@$!9](?=[{_LEET_GAP}][a-z](?![a-z0-9]))"
+    r"|(?<=[a-z])[013457$]{1,2}(?![a-z0-9])"  # a digit or two at its end: t0, a$$
+)
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_SYMBOLS = "@$!|+"
 
@@ -135,6 +146,8 @@ def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], dict[int,
 
 def _decode_leet(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
+        if m.group("keep"):
+            return m.group()
         return m.group().translate(_LEET_TABLE)
 
     return _LEET_RE.sub(repl, text)
@@ -146,6 +159,32 @@ _RUN_RE = re.compile(rf"\d+|[{_CJK}]+|[^\d{_CJK}]+")
 _GAP_RE = re.compile(f"[{_SEPS}]+")
 
 
+# Markup inside words: f<b>u</b>ck, sh&#105;t. Tags become invisible (block tags a
+# space) and an entity its character, padded with invisible characters to the same
+# length, so folding and offset maps run on a same-length stand-in of the original.
+_MARKUP_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]{0,15})(?:[\s/][^<>]{0,200})?>"
+                        r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,10});")
+_BLOCK_TAGS = frozenset("br p div li ul ol tr td th h1 h2 h3 h4 h5 h6 hr table blockquote "
+                        "pre section article header footer nav".split())
+_INVISIBLE = "\u200b"
+
+
+def _unmarkup(text: str) -> str:
+    """``text`` with tags and entities replaced by same-length stand-ins."""
+
+    def repl(m: re.Match[str]) -> str:
+        found = m.group()
+        if found[0] == "&":
+            ch = html.unescape(found)
+            if len(ch) != 1 or ch == found:
+                return found
+            return ch + _INVISIBLE * (len(found) - 1)
+        head = " " if m.group(1).lower() in _BLOCK_TAGS else _INVISIBLE
+        return head + _INVISIBLE * (len(found) - 1)
+
+    return _MARKUP_RE.sub(repl, text)
+
+
 class Normalized:
     """The views of one text and the maps from each view back to the original.
 
@@ -154,11 +193,12 @@ class Normalized:
     """
 
     __slots__ = ("_canon_pos", "_compact_pos", "_mask", "_phon_pos", "_phonetic", "_regular",
-                 "_starts", "canonical", "compact", "original", "spaced")  # fmt: skip
+                 "_source", "_starts", "canonical", "compact", "original", "spaced")  # fmt: skip
 
     def __init__(self, original: str, canonical: str, spaced: str, compact: str,
-                 regular: bool | None) -> None:  # fmt: skip
+                 regular: bool | None, source: str | None = None) -> None:  # fmt: skip
         self.original = original
+        self._source = original if source is None else source  # same length as original
         self.canonical = canonical
         self.spaced = spaced
         self.compact = compact
@@ -175,7 +215,7 @@ class Normalized:
         if self._canon_pos is None:
             canon = _tables()[0]
             pos = []
-            for i, ch in enumerate(self.original):
+            for i, ch in enumerate(self._source):
                 pos.extend([i] * len(canon.get(ord(ch), ch)))
             self._canon_pos = pos
         return self._canon_pos
@@ -183,8 +223,8 @@ class Normalized:
     def canonical_span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the ``canonical[start:end]`` span (end exclusive)."""
         if self._regular is None:  # decided on first use: most texts never need it
-            self._regular = (len(self.canonical) == len(self.original)
-                             and _tables()[4].isdisjoint(self.original))
+            self._regular = (len(self.canonical) == len(self._source)
+                             and _tables()[4].isdisjoint(self._source))
         if self._regular:
             return start, end
         pos = self._canon_map()
@@ -287,20 +327,23 @@ def normalize(text: str) -> Normalized:
     """Fold ``text`` into its canonical, spaced, compact and phonetic views."""
     canon, marks = _tables()[:2]
     fold, delete, mark = _ascii_tables()
+    source = text
+    if ("<" in text or "&" in text) and _MARKUP_RE.search(text):
+        source = _unmarkup(text)
     regular: bool | None
-    if text.isascii():
-        canonical = text.encode("ascii").translate(fold, delete).decode("ascii")
-        regular = len(canonical) == len(text)
+    if source.isascii():
+        canonical = source.encode("ascii").translate(fold, delete).decode("ascii")
+        regular = len(canonical) == len(source)
     else:
-        canonical = text.translate(canon)
-        regular = None if len(canonical) == len(text) else False
+        canonical = source.translate(canon)
+        regular = None if len(canonical) == len(source) else False
     decoded = _decode_leet(canonical)
     if decoded.isascii():
         spaced = decoded.encode("ascii").translate(mark).decode("ascii")
     else:
         spaced = decoded.translate(marks)
     compact = spaced.replace(SEP_SPACE, "").replace(SEP_SYMBOL, "").replace(SEP_BREAK, "")
-    return Normalized(text, canonical, spaced, compact, regular)
+    return Normalized(text, canonical, spaced, compact, regular, source)
 
 
 def has_han(text: str) -> bool:

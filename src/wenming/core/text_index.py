@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 import ahocorasick_rs
 
-from wenming.core.normalize import Normalized, compact_boundaries, is_han, normalize
+from wenming.core.disguise import MaskIndex, collapsed, has_repeats
+from wenming.core.normalize import LEET_AT, Normalized, compact_boundaries, is_han, normalize
 
 MIN_PINYIN_LETTERS = 4
 MIN_HOMOPHONE_CHARS = 3
@@ -70,6 +71,8 @@ class TextIndex:
         self._phonetic: ahocorasick_rs.AhoCorasick | None = None
         self._keys: list[_Key] = []
         self._pkeys: list[_PhoneticKey] = []
+        self._masks = MaskIndex()
+        self._lower_only: set[int] = set()  # keys spelling "i" as "l": not in acronyms
         self._key_ids: dict[str, int] = {}
         self._pkey_ids: dict[str, int] = {}
         self._built = False
@@ -91,7 +94,7 @@ class TextIndex:
         if not key:
             return False
         han_chars = sum(1 for c in key if is_han(c))
-        for variant in _l_variants(key):
+        for n, variant in enumerate(_variants(key)):
             kid = self._key_ids.get(variant)
             if kid is None:
                 kid = len(self._keys)
@@ -99,6 +102,10 @@ class TextIndex:
                 self._keys.append(_Key(len(key), _latin(key[0]), _latin(key[-1]),
                                        not han_chars and len(key) > 1, han_chars > 0,
                                        compact_boundaries(norm)))
+                if n == 0:
+                    self._masks.add(key, kid)
+                elif _swaps_i_for_l(key, variant):
+                    self._lower_only.add(kid)
             if payload not in self._keys[kid].payloads:
                 self._keys[kid].payloads.append(payload)
         if han_chars >= 2:
@@ -137,19 +144,41 @@ class TextIndex:
         if self._exact is not None and compact:
             for kid, s, e in self._exact.find_matches_as_indexes(compact, overlapping=True):
                 k = self._keys[kid]
-                if k.latin_start and not norm.word_start(s):
-                    continue
-                if k.latin_end and not norm.word_start(e):
-                    continue
-                if k.check_internal and not _internal_ok(norm, s, e, k.bounds):
-                    continue
-                if k.has_han and e - s > 1 and norm.spans_break(s, e):
-                    continue
-                start, end = norm.compact_span(s, e)
-                hits.extend(Hit(p, start, end, "exact") for p in k.payloads)
+                if self._exact_ok(norm, k, s, e):
+                    start, end = norm.compact_span(s, e)
+                    if kid in self._lower_only and norm.original[start:end].isupper():
+                        continue  # "SPLC" is an acronym, not "spic" written "spl c"
+                    hits.extend(Hit(p, start, end, "exact") for p in k.payloads)
+            if has_repeats(compact):
+                self._find_collapsed(norm, self._exact, hits)
+            for m in self._masks.find(norm):
+                hits.extend(Hit(p, m.start, m.end, "masked") for p in self._keys[m.key].payloads)
         if self._phonetic is not None and compact:
             self._find_phonetic(norm, self._phonetic, hits)
         return hits
+
+    @staticmethod
+    def _exact_ok(norm: Normalized, k: _Key, s: int, e: int) -> bool:
+        if k.latin_start and not norm.word_start(s):
+            return False
+        if k.latin_end and not norm.word_start(e):
+            return False
+        if k.check_internal and not _internal_ok(norm, s, e, k.bounds):
+            return False
+        return not (k.has_han and e - s > 1 and norm.spans_break(s, e))
+
+    def _find_collapsed(self, norm: Normalized, automaton: ahocorasick_rs.AhoCorasick,
+                        hits: list[Hit]) -> None:
+        """Scan the text again with letter runs collapsed ("fuuuuck", "傻傻傻逼")."""
+        for text, starts, ends in collapsed(norm.compact):
+            for kid, s, e in automaton.find_matches_as_indexes(text, overlapping=True):
+                cs, ce = starts[s], ends[e - 1]
+                if ce - cs == e - s:
+                    continue  # nothing collapsed inside: the plain scan saw it
+                k = self._keys[kid]
+                if self._exact_ok(norm, k, cs, ce):
+                    start, end = norm.compact_span(cs, ce)
+                    hits.extend(Hit(p, start, end, "repeated") for p in k.payloads)
 
     def _find_phonetic(self, norm: Normalized, automaton: ahocorasick_rs.AhoCorasick,
                        hits: list[Hit]) -> None:
@@ -191,18 +220,58 @@ def _internal_ok(norm: Normalized, s: int, e: int, bounds: frozenset[int]) -> bo
     return True
 
 
-def _l_variants(key: str) -> list[str]:
-    """The key and its spellings with "l" written as "i" (from "1", "|" or "I" look-alikes)."""
-    at = [i for i, c in enumerate(key) if c == "l"]
-    if not at:
-        return [key]
-    if len(at) > 3:
-        return [key, key.replace("l", "i")]
-    out = []
-    for subset in itertools.product((False, True), repeat=len(at)):
-        chars = list(key)
-        for i, swap in zip(at, subset, strict=True):
-            if swap:
-                chars[i] = "i"
-        out.append("".join(chars))
+# Letters a disguise writes as another: "l" as "1"/"|" (decoded "i"), "i" as "l", "u" as
+# "v", "a" and "o" as "@" (decoded LEET_AT). Keys are indexed in these spellings too:
+# every combination of one kind of swap (up to 3 places; beyond, all places at once),
+# one kind at a time, so a key has at most a few dozen spellings.
+_SWAPS = ({"l": "i"}, {"i": "l"}, {"u": "v"}, {"a": LEET_AT, "o": LEET_AT})
+_MAX_FULL = 3
+
+
+def _swaps_i_for_l(key: str, variant: str) -> bool:
+    return len(key) == len(variant) and any(
+        k == "i" and v == "l" for k, v in zip(key, variant, strict=True))
+
+
+_EVERY = {"l": "li", "i": "il", "u": "uv", "a": "a" + LEET_AT, "o": "o" + LEET_AT}
+_MAX_MIXED = 4  # keys with at most this many swappable letters: every mix (at most 16)
+# Chinese contact handles: 微信 written v信, 薇信, vx (and 加 written "+", a separator).
+_HANDLES = {"微信": ("v信", "薇信", "vx")}
+
+
+def _variants(key: str) -> list[str]:
+    """The key and its spellings with look-alike letters swapped (the key itself first)."""
+    for word, aliases in _HANDLES.items():
+        if word in key:
+            out = [key]
+            for alias in aliases:
+                out.append(key.replace(word, alias))
+                if key.startswith("加" + word):
+                    out.append(key[1:].replace(word, alias))
+            return out
+    at = [i for i, c in enumerate(key) if c in _EVERY]
+    if 0 < len(at) <= _MAX_MIXED:
+        out = []
+        for combo in itertools.product(*(_EVERY[key[i]] for i in at)):
+            chars = list(key)
+            for i, c in zip(at, combo, strict=True):
+                chars[i] = c
+            out.append("".join(chars))
+        return out
+    out = [key]
+    for swap in _SWAPS:
+        at = [i for i, c in enumerate(key) if c in swap]
+        if not at:
+            continue
+        if len(at) > _MAX_FULL:
+            out.append("".join(swap.get(c, c) for c in key))
+            continue
+        for subset in itertools.product((False, True), repeat=len(at)):
+            if not any(subset):
+                continue
+            chars = list(key)
+            for i, flip in zip(at, subset, strict=True):
+                if flip:
+                    chars[i] = swap[chars[i]]
+            out.append("".join(chars))
     return out

@@ -1,0 +1,147 @@
+"""Disguises an automaton cannot see through: masked letters and repeated letters.
+
+Both are checked only on the rare texts that show them, so the hot path pays one
+substring test or regex search per text:
+
+*masks* — ``f*ck``, ``f**k``, ``sh#t``, ``傻×``: a character standing in for a letter.
+  A Latin term of four or more letters matches a whole word of the same length whose
+  first letter is written and at most a third of its letters (rounded up, so ``f**k``
+  counts) are mask characters; a Chinese term of two or more characters matches a
+  window that starts with a written character and has at most a third of them (at
+  least one) replaced by ``×``, ``x``, ``*`` and the like.
+*repeats* — ``fuuuuck``, ``shiiit``, ``傻傻傻逼``: runs of three or more of one Latin
+  letter, or two or more of one Chinese character, are collapsed to one and to two
+  characters, and the collapsed texts are scanned again.
+
+Everything here works on the views of :class:`~wenming.core.normalize.Normalized`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wenming.core.normalize import LEET_AT, SEP_SYMBOL, Normalized
+
+MASKS = "*#_.?%"  # Latin words: a symbol written where a letter was
+HAN_MASKS = "×*✕✖☓╳"  # Chinese words: these, or a lone "x"
+MIN_MASKED_LATIN = 4
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_LETTER = f"a-z{LEET_AT}"
+# A Latin word holding a symbol (in the spaced view, where symbols are SEP_SYMBOL).
+_MASKED_WORD_RE = re.compile(
+    f"(?<![{_LETTER}0-9{SEP_SYMBOL}])[{_LETTER}][{_LETTER}0-9]*{SEP_SYMBOL}[{_LETTER}0-9{SEP_SYMBOL}]*"
+)
+_HAN_MASK = f"(?:[{HAN_MASKS}]|x(?![a-z]))"
+_MASKED_HAN_RE = re.compile(f"[{_HAN}](?:[{_HAN}]|{_HAN_MASK})*{_HAN_MASK}(?:[{_HAN}]|{_HAN_MASK})*")
+_REPEAT_RE = re.compile(f"([a-z])\\1\\1|([{_HAN}])\\2")
+_RUN_RE = re.compile(f"([a-z])\\1{{2,}}|([{_HAN}])\\2+")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff"
+
+
+@dataclass(frozen=True, slots=True)
+class MaskHit:
+    key: int  # the caller's key id
+    start: int  # offsets into the original text
+    end: int
+
+
+class MaskIndex:
+    """Keys that may be written with masked characters, by (length, first character)."""
+
+    def __init__(self) -> None:
+        self._latin: dict[tuple[int, str], list[tuple[str, int]]] = {}
+        self._han: dict[tuple[int, str], list[tuple[str, int]]] = {}
+        self._han_lengths: set[int] = set()
+
+    def add(self, key: str, kid: int) -> None:
+        """Index ``key`` (a compact term key) if masking applies to it."""
+        if len(key) >= MIN_MASKED_LATIN and key.isascii() and key.isalpha():
+            self._latin.setdefault((len(key), key[0]), []).append((key, kid))
+        elif len(key) >= 2 and all(_is_han(c) for c in key):
+            self._han.setdefault((len(key), key[0]), []).append((key, kid))
+            self._han_lengths.add(len(key))
+
+    def find(self, norm: Normalized) -> list[MaskHit]:
+        out: list[MaskHit] = []
+        if self._latin and SEP_SYMBOL in norm.spaced:
+            self._find_latin(norm, out)
+        if self._han and any(c in norm.canonical for c in HAN_MASKS + "x"):
+            self._find_han(norm, out)
+        return out
+
+    def _find_latin(self, norm: Normalized, out: list[MaskHit]) -> None:
+        spaced, canonical = norm.spaced, norm.canonical
+        for m in _MASKED_WORD_RE.finditer(spaced):
+            s, e = m.span()
+            while e > s and spaced[e - 1] == SEP_SYMBOL and canonical[e - 1] in ".?":
+                e -= 1  # sentence punctuation after the word, not a mask
+            word = spaced[s:e]
+            masks = [i for i, c in enumerate(word) if c == SEP_SYMBOL]
+            if not masks or len(word) < MIN_MASKED_LATIN or 3 * len(masks) > len(word) + 2:
+                continue
+            if any(canonical[s + i] not in MASKS for i in masks):
+                continue
+            for key, kid in self._latin.get((len(word), word[0]), ()):
+                if all(c == SEP_SYMBOL or c == k or (c == LEET_AT and k in "ao")
+                       for c, k in zip(word, key, strict=True)):
+                    start, end = norm.canonical_span(s, e)
+                    out.append(MaskHit(kid, start, end))
+
+    def _find_han(self, norm: Normalized, out: list[MaskHit]) -> None:
+        canonical = norm.canonical
+        for m in _MASKED_HAN_RE.finditer(canonical):
+            run, base = m.group(), m.start()
+            masked = [not _is_han(c) for c in run]
+            for i, ch in enumerate(run):
+                if masked[i]:
+                    continue
+                for length in self._han_lengths:
+                    n = sum(masked[i : i + length])
+                    if i + length > len(run) or n == 0 or 3 * n > max(length, 3):
+                        continue
+                    window = run[i : i + length]
+                    for key, kid in self._han.get((length, ch), ()):
+                        if all(masked[i + j] or c == key[j] for j, c in enumerate(window)):
+                            start, end = norm.canonical_span(base + i, base + i + length)
+                            out.append(MaskHit(kid, start, end))
+
+
+def has_repeats(compact: str) -> bool:
+    """Whether ``compact`` holds a run worth collapsing (one regex search)."""
+    return _REPEAT_RE.search(compact) is not None
+
+
+def collapsed(compact: str) -> list[tuple[str, list[int], list[int]]]:
+    """``compact`` with runs collapsed to one and to two characters.
+
+    Each variant comes with, per character, the compact offsets where the characters it
+    stands for start and end.
+    """
+    out = []
+    for keep in (1, 2):
+        text: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        at = 0
+        for m in _RUN_RE.finditer(compact):
+            s, e = m.span()
+            text.append(compact[at:s])
+            starts.extend(range(at, s))
+            ends.extend(range(at + 1, s + 1))
+            text.append(compact[s] * keep)
+            if keep == 1:
+                starts.append(s)
+                ends.append(e)
+            else:
+                starts.extend((s, e - 1))
+                ends.extend((e - 1, e))
+            at = e
+        text.append(compact[at:])
+        starts.extend(range(at, len(compact)))
+        ends.extend(range(at + 1, len(compact) + 1))
+        out.append(("".join(text), starts, ends))
+    return out
