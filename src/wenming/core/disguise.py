@@ -18,6 +18,7 @@ Everything here works on the views of :class:`~wenming.core.normalize.Normalized
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from wenming.core.normalize import LEET_AT, SEP_SYMBOL, Normalized
 MASKS = "*#_.?%"  # Latin words: a symbol written where a letter was
 HAN_MASKS = "×*✕✖☓╳"  # Chinese words: these, or a lone "x"
 MIN_MASKED_LATIN = 4
+_MAX_MIXED_RUNS = 3
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _LETTER = f"a-z{LEET_AT}"
 # A Latin word holding a symbol (in the spaced view, where symbols are SEP_SYMBOL).
@@ -33,7 +35,8 @@ _MASKED_WORD_RE = re.compile(
     f"(?<![{_LETTER}0-9{SEP_SYMBOL}])[{_LETTER}][{_LETTER}0-9]*{SEP_SYMBOL}[{_LETTER}0-9{SEP_SYMBOL}]*"
 )
 _HAN_MASK = f"(?:[{HAN_MASKS}]|x(?![a-z]))"
-_MASKED_HAN_RE = re.compile(f"[{_HAN}](?:[{_HAN}]|{_HAN_MASK})*{_HAN_MASK}(?:[{_HAN}]|{_HAN_MASK})*")
+_HAN_OR_MASK = f"(?:[{_HAN}]|{_HAN_MASK})"
+_MASKED_HAN_RE = re.compile(f"[{_HAN}]{_HAN_OR_MASK}*{_HAN_MASK}{_HAN_OR_MASK}*")
 _REPEAT_RE = re.compile(f"([a-z])\\1\\1|([{_HAN}])\\2")
 _RUN_RE = re.compile(f"([a-z])\\1{{2,}}|([{_HAN}])\\2+")
 
@@ -77,19 +80,28 @@ class MaskIndex:
         spaced, canonical = norm.spaced, norm.canonical
         for m in _MASKED_WORD_RE.finditer(spaced):
             s, e = m.span()
-            while e > s and spaced[e - 1] == SEP_SYMBOL and canonical[e - 1] in ".?":
-                e -= 1  # sentence punctuation after the word, not a mask
-            word = spaced[s:e]
-            masks = [i for i, c in enumerate(word) if c == SEP_SYMBOL]
-            if not masks or len(word) < MIN_MASKED_LATIN or 3 * len(masks) > len(word) + 2:
-                continue
-            if any(canonical[s + i] not in MASKS for i in masks):
-                continue
-            for key, kid in self._latin.get((len(word), word[0]), ()):
-                if all(c == SEP_SYMBOL or c == k or (c == LEET_AT and k in "ao")
-                       for c, k in zip(word, key, strict=True)):
-                    start, end = norm.canonical_span(s, e)
-                    out.append(MaskHit(kid, start, end))
+            stripped = e
+            while stripped > s and spaced[stripped - 1] == SEP_SYMBOL and (
+                    canonical[stripped - 1] in ".?"):
+                stripped -= 1  # sentence punctuation after the word, not a mask...
+            ends = [stripped]
+            if stripped < e and SEP_SYMBOL in spaced[s:stripped]:
+                ends.append(e)  # ...unless the word is masked inside too: c.ca.n.
+            for end in ends:
+                self._match_latin(norm, s, end, out)
+
+    def _match_latin(self, norm: Normalized, s: int, e: int, out: list[MaskHit]) -> None:
+        word = norm.spaced[s:e]
+        masks = [i for i, c in enumerate(word) if c == SEP_SYMBOL]
+        if not masks or len(word) < MIN_MASKED_LATIN or 3 * len(masks) > len(word) + 2:
+            return
+        if any(norm.canonical[s + i] not in MASKS for i in masks):
+            return
+        for key, kid in self._latin.get((len(word), word[0]), ()):
+            pairs = [(c, k) for c, k in zip(word, key, strict=True) if c != SEP_SYMBOL]
+            if agrees("".join(c for c, _ in pairs), "".join(k for _, k in pairs)):
+                start, end = norm.canonical_span(s, e)
+                out.append(MaskHit(kid, start, end))
 
     def _find_han(self, norm: Normalized, out: list[MaskHit]) -> None:
         canonical = norm.canonical
@@ -110,30 +122,67 @@ class MaskIndex:
                             out.append(MaskHit(kid, start, end))
 
 
+# Look-alike letters: "l" written "1"/"|"/"!" (decoded "i"), "i" written "l", "u" written
+# "v", "a" and "o" written "@" (decoded LEET_AT). Keys and texts are matched in a
+# coarser *skeleton* spelling and every hit is then checked letter by letter
+# (:func:`agrees`), so "p@rn" finds "porn" while "caan" does not find "coon".
+_SKELETON_BYTES = bytes.maketrans(b"lvo", b"iua")
+
+
+def skeleton(compact: str) -> str:
+    """``compact`` in the coarse spelling the key automaton is built from."""
+    if compact.isascii():
+        return compact.encode("ascii").translate(_SKELETON_BYTES).decode("ascii")
+    return compact.replace("l", "i").replace("v", "u").replace("o", "a").replace(LEET_AT, "a")
+
+
+def agrees(written: str, key: str) -> int:
+    """0 if ``written`` cannot be a disguise of ``key``; 1 if it can; 2 if it can but
+    writes an "i" of the key as "l" (which an all-capitals acronym never does)."""
+    if written == key:
+        return 1
+    out = 1
+    for w, k in zip(written, key, strict=True):
+        if w == k or (w == "i" and k == "l") or (w == "v" and k == "u"):
+            continue
+        if w == LEET_AT and k in "ao":
+            continue
+        if w == "l" and k == "i":
+            out = 2
+            continue
+        return 0
+    return out
+
+
 def has_repeats(compact: str) -> bool:
     """Whether ``compact`` holds a run worth collapsing (one regex search)."""
     return _REPEAT_RE.search(compact) is not None
 
 
 def collapsed(compact: str) -> list[tuple[str, list[int], list[int]]]:
-    """``compact`` with runs collapsed to one and to two characters.
+    """``compact`` with runs collapsed to one or two characters each.
 
-    Each variant comes with, per character, the compact offsets where the characters it
-    stands for start and end.
+    Every mix for up to three runs (each to one or to two characters), beyond that all
+    to one and all to two. Each variant comes with, per character, the compact offsets
+    where the characters it stands for start and end.
     """
+    runs = [m.span() for m in _RUN_RE.finditer(compact)]
+    if len(runs) <= _MAX_MIXED_RUNS:
+        keeps = list(itertools.product((1, 2), repeat=len(runs)))
+    else:
+        keeps = [(1,) * len(runs), (2,) * len(runs)]
     out = []
-    for keep in (1, 2):
+    for keep in keeps:
         text: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
         at = 0
-        for m in _RUN_RE.finditer(compact):
-            s, e = m.span()
+        for (s, e), k in zip(runs, keep, strict=True):
             text.append(compact[at:s])
             starts.extend(range(at, s))
             ends.extend(range(at + 1, s + 1))
-            text.append(compact[s] * keep)
-            if keep == 1:
+            text.append(compact[s] * k)
+            if k == 1:
                 starts.append(s)
                 ends.append(e)
             else:

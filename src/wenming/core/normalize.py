@@ -32,8 +32,8 @@ import html
 import re
 import unicodedata
 from functools import cache
-from itertools import accumulate
 from importlib.resources import files
+from itertools import accumulate
 
 SEP_SPACE = " "
 SEP_SYMBOL = "\x1f"
@@ -64,13 +64,16 @@ LEET_AT = "ɑ"
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b",
          "9": "g", "@": LEET_AT, "$": "s", "!": "i", "|": "i", "+": "t"}  # fmt: skip
 _LEET_GAP = r" .\-_*·~/"  # separators that may sit between spelled-out letters
+_LEET_PIECE = "[a-z0-9@$!|+]"
 _LEET_RE = re.compile(
+    # a word spelt out one character at a time, leet among them: s.h.1.t, 4.$.$.h.o.l.e
+    rf"(?P<spelled>(?<![a-z0-9@$!|+]){_LEET_PIECE}(?:[{_LEET_GAP}]{{1,2}}{_LEET_PIECE}){{2,}}"
+    r"(?![a-z0-9@$!|+]))|"
     # single letters split by one repeated symbol are separated, not leet: f|u|c|k, f!u!c!k
-    r"(?P<keep>(?<![a-z0-9])[a-z]([|!+$@])[a-z](?:\2[a-z])+(?![a-z0-9]))"
+    r"(?P<keep>(?<![a-z0-9])[a-z](?P<sym>[|!+$@])[a-z](?:(?P=sym)[a-z])+(?![a-z0-9]))"
     r"|(?<=[a-z])[01345678@$!|+9]+(?=[a-z])"  # inside a word: sh1t, b00b, 5h17
-    r"|(?<![a-z0-9@$!|+])[@$013456789]+(?=[a-z][a-z0-9@$!|+])"  # at its start: $hit, 9ay, not 5m
-    rf"|(?<=(?<![a-z0-9])[a-z][{_LEET_GAP}])[0134567@$!9](?=[{_LEET_GAP}][a-z](?![a-z0-9]))"
-    r"|(?<=[a-z])[013457$]{1,2}(?![a-z0-9])"  # a digit or two at its end: t0, a$$
+    r"|(?<![a-z0-9@$!|+])[@$013456789][@$013456789!|+]*(?=[a-z][a-z0-9@$!|+])"  # $hit, 9ay
+    r"|(?<=[a-z])[013457$]{1,3}(?![a-z0-9])"  # up to three at its end: t0, a$$, assh013
 )
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_SYMBOLS = "@$!|+"
@@ -148,6 +151,10 @@ def _decode_leet(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
         if m.group("keep"):
             return m.group()
+        if m.group("spelled"):
+            found = m.group()
+            if sum(c.isalpha() for c in found) < 2:
+                return found  # numbers: 1.2.3, 10 - 20 - 30
         return m.group().translate(_LEET_TABLE)
 
     return _LEET_RE.sub(repl, text)

@@ -18,14 +18,13 @@ Payloads are the caller's integers; see :class:`Hit`.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ahocorasick_rs
 
-from wenming.core.disguise import MaskIndex, collapsed, has_repeats
-from wenming.core.normalize import LEET_AT, Normalized, compact_boundaries, is_han, normalize
+from wenming.core.disguise import MaskIndex, agrees, collapsed, has_repeats, skeleton
+from wenming.core.normalize import Normalized, compact_boundaries, is_han, normalize
 
 MIN_PINYIN_LETTERS = 4
 MIN_HOMOPHONE_CHARS = 3
@@ -43,6 +42,7 @@ class Hit:
 
 @dataclass(slots=True)
 class _Key:
+    text: str
     length: int
     latin_start: bool
     latin_end: bool
@@ -72,8 +72,9 @@ class TextIndex:
         self._keys: list[_Key] = []
         self._pkeys: list[_PhoneticKey] = []
         self._masks = MaskIndex()
-        self._lower_only: set[int] = set()  # keys spelling "i" as "l": not in acronyms
         self._key_ids: dict[str, int] = {}
+        self._skel_ids: dict[str, int] = {}
+        self._skel_keys: list[list[int]] = []  # per skeleton, the keys spelt that way
         self._pkey_ids: dict[str, int] = {}
         self._built = False
 
@@ -99,13 +100,15 @@ class TextIndex:
             if kid is None:
                 kid = len(self._keys)
                 self._key_ids[variant] = kid
-                self._keys.append(_Key(len(key), _latin(key[0]), _latin(key[-1]),
+                self._keys.append(_Key(variant, len(key), _latin(key[0]), _latin(key[-1]),
                                        not han_chars and len(key) > 1, han_chars > 0,
                                        compact_boundaries(norm)))
+                sid = self._skel_ids.setdefault(skeleton(variant), len(self._skel_keys))
+                if sid == len(self._skel_keys):
+                    self._skel_keys.append([])
+                self._skel_keys[sid].append(kid)
                 if n == 0:
                     self._masks.add(key, kid)
-                elif _swaps_i_for_l(key, variant):
-                    self._lower_only.add(kid)
             if payload not in self._keys[kid].payloads:
                 self._keys[kid].payloads.append(payload)
         if han_chars >= 2:
@@ -130,10 +133,11 @@ class TextIndex:
         """Compile the automata; the key dictionaries are only needed while adding."""
         standard = ahocorasick_rs.MatchKind.Standard  # every match, overlapping ones too
         if self._keys:
-            self._exact = ahocorasick_rs.AhoCorasick(list(self._key_ids), matchkind=standard)
+            self._exact = ahocorasick_rs.AhoCorasick(list(self._skel_ids), matchkind=standard)
         if self._pkeys:
             self._phonetic = ahocorasick_rs.AhoCorasick(list(self._pkey_ids), matchkind=standard)
         self._key_ids.clear()
+        self._skel_ids.clear()
         self._pkey_ids.clear()
         self._built = True
 
@@ -142,15 +146,10 @@ class TextIndex:
         hits: list[Hit] = []
         compact = norm.compact
         if self._exact is not None and compact:
-            for kid, s, e in self._exact.find_matches_as_indexes(compact, overlapping=True):
-                k = self._keys[kid]
-                if self._exact_ok(norm, k, s, e):
-                    start, end = norm.compact_span(s, e)
-                    if kid in self._lower_only and norm.original[start:end].isupper():
-                        continue  # "SPLC" is an acronym, not "spic" written "spl c"
-                    hits.extend(Hit(p, start, end, "exact") for p in k.payloads)
+            self._scan(norm, compact, self._exact, "exact", hits)
             if has_repeats(compact):
-                self._find_collapsed(norm, self._exact, hits)
+                for text, starts, ends in collapsed(compact):
+                    self._scan(norm, text, self._exact, "repeated", hits, (starts, ends))
             for m in self._masks.find(norm):
                 hits.extend(Hit(p, m.start, m.end, "masked") for p in self._keys[m.key].payloads)
         if self._phonetic is not None and compact:
@@ -167,18 +166,29 @@ class TextIndex:
             return False
         return not (k.has_han and e - s > 1 and norm.spans_break(s, e))
 
-    def _find_collapsed(self, norm: Normalized, automaton: ahocorasick_rs.AhoCorasick,
-                        hits: list[Hit]) -> None:
-        """Scan the text again with letter runs collapsed ("fuuuuck", "傻傻傻逼")."""
-        for text, starts, ends in collapsed(norm.compact):
-            for kid, s, e in automaton.find_matches_as_indexes(text, overlapping=True):
-                cs, ce = starts[s], ends[e - 1]
+    def _scan(self, norm: Normalized, text: str, automaton: ahocorasick_rs.AhoCorasick,
+              via: str, hits: list[Hit],
+              runs: tuple[list[int], list[int]] | None = None) -> None:  # fmt: skip
+        """Scan ``text`` (the compact view, or one with runs collapsed: ``runs`` maps each
+        of its characters to compact start and end offsets) and keep the hits that pass."""
+        for sid, s, e in automaton.find_matches_as_indexes(skeleton(text), overlapping=True):
+            cs, ce = s, e
+            if runs is not None:
+                cs, ce = runs[0][s], runs[1][e - 1]
                 if ce - cs == e - s:
                     continue  # nothing collapsed inside: the plain scan saw it
+            written = text[s:e]
+            for kid in self._skel_keys[sid]:
                 k = self._keys[kid]
-                if self._exact_ok(norm, k, cs, ce):
-                    start, end = norm.compact_span(cs, ce)
-                    hits.extend(Hit(p, start, end, "repeated") for p in k.payloads)
+                agree = agrees(written, k.text)
+                if runs is not None and k.bounds:  # the key's word breaks, in compact offsets
+                    k = replace(k, bounds=frozenset(runs[0][s + b] - cs for b in k.bounds))
+                if not agree or not self._exact_ok(norm, k, cs, ce):
+                    continue
+                start, end = norm.compact_span(cs, ce)
+                if agree == 2 and norm.original[start:end].isupper():
+                    continue  # "SPLC" is an acronym, not "spic" with an "l" for the "i"
+                hits.extend(Hit(p, start, end, via) for p in k.payloads)
 
     def _find_phonetic(self, norm: Normalized, automaton: ahocorasick_rs.AhoCorasick,
                        hits: list[Hit]) -> None:
@@ -220,58 +230,17 @@ def _internal_ok(norm: Normalized, s: int, e: int, bounds: frozenset[int]) -> bo
     return True
 
 
-# Letters a disguise writes as another: "l" as "1"/"|" (decoded "i"), "i" as "l", "u" as
-# "v", "a" and "o" as "@" (decoded LEET_AT). Keys are indexed in these spellings too:
-# every combination of one kind of swap (up to 3 places; beyond, all places at once),
-# one kind at a time, so a key has at most a few dozen spellings.
-_SWAPS = ({"l": "i"}, {"i": "l"}, {"u": "v"}, {"a": LEET_AT, "o": LEET_AT})
-_MAX_FULL = 3
-
-
-def _swaps_i_for_l(key: str, variant: str) -> bool:
-    return len(key) == len(variant) and any(
-        k == "i" and v == "l" for k, v in zip(key, variant, strict=True))
-
-
-_EVERY = {"l": "li", "i": "il", "u": "uv", "a": "a" + LEET_AT, "o": "o" + LEET_AT}
-_MAX_MIXED = 4  # keys with at most this many swappable letters: every mix (at most 16)
 # Chinese contact handles: 微信 written v信, 薇信, vx (and 加 written "+", a separator).
 _HANDLES = {"微信": ("v信", "薇信", "vx")}
 
 
 def _variants(key: str) -> list[str]:
-    """The key and its spellings with look-alike letters swapped (the key itself first)."""
+    """The key and its other spellings (the key itself first)."""
+    out = [key]
     for word, aliases in _HANDLES.items():
         if word in key:
-            out = [key]
             for alias in aliases:
                 out.append(key.replace(word, alias))
                 if key.startswith("加" + word):
                     out.append(key[1:].replace(word, alias))
-            return out
-    at = [i for i, c in enumerate(key) if c in _EVERY]
-    if 0 < len(at) <= _MAX_MIXED:
-        out = []
-        for combo in itertools.product(*(_EVERY[key[i]] for i in at)):
-            chars = list(key)
-            for i, c in zip(at, combo, strict=True):
-                chars[i] = c
-            out.append("".join(chars))
-        return out
-    out = [key]
-    for swap in _SWAPS:
-        at = [i for i, c in enumerate(key) if c in swap]
-        if not at:
-            continue
-        if len(at) > _MAX_FULL:
-            out.append("".join(swap.get(c, c) for c in key))
-            continue
-        for subset in itertools.product((False, True), repeat=len(at)):
-            if not any(subset):
-                continue
-            chars = list(key)
-            for i, flip in zip(at, subset, strict=True):
-                if flip:
-                    chars[i] = swap[chars[i]]
-            out.append("".join(chars))
     return out
