@@ -75,15 +75,15 @@ def leet_separated(term: str, rng: random.Random) -> str | None:
 def masked(term: str, rng: random.Random) -> str | None:
     """Up to a third of the letters (rounded up; never the first) masked: f*ck, f**k.
 
-    A lone "." in place of the last letter is not used: it is a full stop.
+    A "." in place of the last letter is not used: it reads as a full stop.
     """
     if not latin_word(term):
         return None
     k = rng.randint(1, math.ceil(len(term) / 3))
     chars = list(term)
     at = rng.sample(range(1, len(term)), k=k)
-    # A "." for the last letter alone reads as a full stop ("shi." is not "shit").
-    mask = rng.choice(MASKS if len(term) - 1 not in at or k > 1 else MASKS[:-1])
+    # A "." for the last letter reads as a full stop ("shi." is not "shit").
+    mask = rng.choice(MASKS if len(term) - 1 not in at else MASKS[:-1])
     for i in at:
         chars[i] = mask
     return "".join(chars)

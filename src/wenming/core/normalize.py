@@ -73,7 +73,7 @@ _LEET_RE = re.compile(
     r"(?P<keep>(?<![a-z0-9])[a-z](?P<sym>[|!+$@])[a-z](?:(?P=sym)[a-z])+(?![a-z0-9]))"
     r"|(?<=[a-z])[01345678@$!|+9]+(?=[a-z])"  # inside a word: sh1t, b00b, 5h17
     r"|(?<![a-z0-9@$!|+])[@$013456789][@$013456789!|+]*(?=[a-z][a-z0-9@$!|+])"  # $hit, 9ay
-    r"|(?<=[a-z])[013457$]{1,3}(?![a-z0-9])"  # up to three at its end: t0, a$$, assh013
+    r"|(?<=[a-z])(?:[013457$]{1,3}|!+[013457$]{1,2})(?![a-z0-9])"  # end: t0, a$$, sh!7
 )
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_SYMBOLS = "@$!|+"
