@@ -17,9 +17,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wenming.core import governance
+from wenming.core.context import DEFAULT_CUES, DEFAULT_FACTOR, CounterSpeech
 from wenming.core.governance import AGE_RATINGS as AGE_RATINGS
 from wenming.core.governance import Ladder, Queue, ReasonTemplate
 from wenming.core.model import ACTIONS, Verdict
+from wenming.core.normalize import LEET_AT, normalize
 
 VIEWS = ("canonical", "original")
 
@@ -141,6 +143,7 @@ class Policy:
     source: str = "<policy>"
     version: str = field(default="")
     factchecks: FactCheckPolicy | None = None
+    counter_speech: CounterSpeech | None = field(default_factory=CounterSpeech)
     # The human side (wenming.core.governance): review queues in routing order, ladders
     # by subject kind then ladder id ("default" or a category), reason templates by id.
     queues: tuple[Queue, ...] = governance.DEFAULT_QUEUES
@@ -163,7 +166,7 @@ _CATEGORY_KEYS = {
 }  # fmt: skip
 _TOP_KEYS = {"name", "description", "version", "categories", "allow", "allow_file",
              "url_shorteners", "languages", "queues", "ladders", "reason_templates",
-             "factchecks"}  # fmt: skip
+             "factchecks", "counter_speech"}  # fmt: skip
 _FACTCHECK_KEYS = {"category", "suggest_at", "act_at", "registry", "verdicts"}
 FACTCHECK_VERDICTS = ("false", "misleading", "partly_false", "unproven", "true")
 
@@ -245,8 +248,25 @@ class _Validator:
                         reason_templates=governance.parse_templates(
                             self, top.get("reason_templates"), categories),
                         factchecks=self.factchecks(top["factchecks"], categories)
-                        if "factchecks" in top else None)
+                        if "factchecks" in top else None,
+                        counter_speech=self.counter_speech(top.get("counter_speech", True)))
         return _with_version(policy)
+
+    def counter_speech(self, raw: object) -> CounterSpeech | None:
+        path: tuple[str | int, ...] = ("counter_speech",)
+        if raw is True:
+            return CounterSpeech()
+        if raw is False:
+            return None
+        m = self.mapping(raw, path)
+        for key in m:
+            if key not in ("cues", "factor"):
+                raise self.fail((*path, key), f"unknown key {key!r} in counter_speech; "
+                                              "expected cues, factor")
+        cues = tuple(self.string(c, (*path, "cues", i)) for i, c in
+                     enumerate(self.seq(m.get("cues", list(DEFAULT_CUES)), (*path, "cues"))))
+        factor = self.number(m.get("factor", DEFAULT_FACTOR), (*path, "factor"), 0.0, 1.0)
+        return CounterSpeech(cues, factor)
 
     def factchecks(self, raw: object, categories: Mapping[str, Category]) -> FactCheckPolicy:
         path: tuple[str | int, ...] = ("factchecks",)
@@ -383,6 +403,8 @@ class _Validator:
                                 ph))
             else:
                 out.append(Term(self.string(t, tpath), 1.0, phonetic))
+            if (why := term_too_wide(out[-1].text)) is not None:
+                raise self.fail(tpath, why)
         for line, lineno, kpath in self.file_lines(c, path, "terms_file"):
             text, weight = line, 1.0
             if "\t" in line:
@@ -395,6 +417,8 @@ class _Validator:
                 if not 0.0 <= weight <= 1.0:
                     raise PolicyError(self._file_of(c, kpath), lineno,
                                       f"weight {weight} must be between 0 and 1")
+            if (why := term_too_wide(text.strip())) is not None:
+                raise PolicyError(self._file_of(c, kpath), lineno, why)
             out.append(Term(text.strip(), weight, phonetic))
         return out
 
@@ -484,6 +508,8 @@ def _canonical(obj: object) -> object:
                "reason_templates": _canonical(obj.reason_templates)}
         if obj.factchecks is not None:  # absent key: policies without one keep their version
             out["factchecks"] = _canonical(obj.factchecks)
+        if obj.counter_speech != CounterSpeech():  # likewise for the default rule
+            out["counter_speech"] = _canonical(obj.counter_speech)
         return out
     if isinstance(obj, Category):
         return {f: _canonical(getattr(obj, f)) for f in obj.__slots__}
@@ -494,6 +520,26 @@ def _canonical(obj: object) -> object:
     if hasattr(obj, "__slots__"):
         return {f: _canonical(getattr(obj, f)) for f in obj.__slots__}
     return obj
+
+
+MIN_LATIN_KEY = 3
+
+
+def term_too_wide(text: str) -> str | None:
+    """Why a term would match far more than it says, or ``None`` when it is fine.
+
+    Terms are decoded with the same rules as the text they are matched against (leet,
+    symbols, separators), so an imported ``a$$`` is ``ass``; a term that still comes
+    out with fewer than three Latin letters or digits and no other letter (``sh!t!`` is
+    fine, ``s.b`` is ``sb``) would fire on ordinary words and is refused, never shrunk.
+    """
+    key = normalize(text).compact
+    latin = sum(1 for c in key if (c.isascii() and c.isalnum()) or c == LEET_AT)
+    if any(not c.isascii() and c != LEET_AT for c in key) or latin >= MIN_LATIN_KEY:
+        return None
+    return (f"term {text!r} normalizes to {key!r}: fewer than {MIN_LATIN_KEY} Latin letters "
+            "or digits and no Chinese character, so it would match far more than written "
+            "(spell it out in full, or drop it)")
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:

@@ -25,6 +25,7 @@ import ahocorasick_rs
 
 from wenming.core.disguise import MaskIndex, agrees, collapsed, has_repeats, skeleton
 from wenming.core.normalize import Normalized, compact_boundaries, is_han, normalize
+from wenming.core.zh_words import ordinary_homophone, splits_word
 
 MIN_PINYIN_LETTERS = 4
 MIN_HOMOPHONE_CHARS = 3
@@ -185,6 +186,8 @@ class TextIndex:
                     k = replace(k, bounds=frozenset(runs[0][s + b] - cs for b in k.bounds))
                 if not agree or not self._exact_ok(norm, k, cs, ce):
                     continue
+                if k.has_han and e - s == 2 and splits_word(norm.compact, cs, ce):
+                    continue  # 刷单词: 刷 + 单词 ("vocabulary"), not 刷单
                 start, end = norm.compact_span(cs, ce)
                 if agree == 2 and norm.original[start:end].isupper():
                     continue  # "SPLC" is an acronym, not "spic" with an "l" for the "i"
@@ -210,7 +213,13 @@ class TextIndex:
             else:
                 continue
             start, end = norm.compact_span(cs, ce)
-            hits.extend(Hit(p, start, end, via) for p, key in pk.payloads if key != written)
+            for p, key in pk.payloads:
+                if key == written:
+                    continue
+                if via == "homophone" and (len(key) != len(written)
+                                           or ordinary_homophone(written, key)):
+                    continue  # 同城约跑 ("go running") is ordinary Chinese, not 同城约炮
+                hits.append(Hit(p, start, end, via))
 
 
 def _internal_ok(norm: Normalized, s: int, e: int, bounds: frozenset[int]) -> bool:

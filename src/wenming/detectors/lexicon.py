@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pypinyin import Style, lazy_pinyin
 
@@ -78,6 +78,7 @@ class LexiconDetector:
         for phrase in policy.allow:
             self._add(_Entry("allow", None, phrase), [])
         self.index.build()
+        self.counter_speech = policy.counter_speech
         self._examples = [t.text for c in policy.categories.values() for t in c.terms[:1]]
 
     def _add(self, entry: _Entry, keys: list[str]) -> None:
@@ -122,6 +123,12 @@ class LexiconDetector:
                               {"term": e.text, "via": h.via}))
         if near_hits:
             out.extend(self._near(near_hits, text))
+        if out and self.counter_speech is not None:
+            cue = self.counter_speech.cue_in(prepared.norm.canonical)
+            if cue is not None:  # a warning quoting what it warns against
+                f = self.counter_speech.factor
+                out = [replace(s, score=s.score * f, detail={**s.detail, "counter_speech": cue})
+                       for s in out]
         return out
 
     def _near(self, hits: list[Hit], text: str) -> list[Signal]:
