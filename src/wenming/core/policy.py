@@ -530,13 +530,16 @@ def term_too_wide(text: str) -> str | None:
 
     Terms are decoded with the same rules as the text they are matched against (leet,
     symbols, separators), so an imported ``a$$`` is ``ass``; a term that still comes
-    out with fewer than three Latin letters or digits and no other letter (``sh!t!`` is
-    fine, ``s.b`` is ``sb``) would fire on ordinary words and is refused, never shrunk.
+    out with fewer than three Latin letters or digits and no other letter (``s.b`` is
+    ``sb``, ``x!`` is ``x``) would fire on ordinary words and is refused, never shrunk; a
+    short term written exactly as it is matched (``sb``) is kept literal.
     """
     key = normalize(text).compact
     latin = sum(1 for c in key if (c.isascii() and c.isalnum()) or c == LEET_AT)
     if any(not c.isascii() and c != LEET_AT for c in key) or latin >= MIN_LATIN_KEY:
         return None
+    if key == "".join(text.split()).casefold():
+        return None  # written as it is matched ("sb"): kept literal, whole words only
     return (f"term {text!r} normalizes to {key!r}: fewer than {MIN_LATIN_KEY} Latin letters "
             "or digits and no Chinese character, so it would match far more than written "
             "(spell it out in full, or drop it)")
