@@ -94,7 +94,11 @@ def masked_han(term: str, rng: random.Random) -> str | None:
     if not han(term):
         return None
     i = rng.randrange(1, len(term))
-    return term[:i] + rng.choice(HAN_MASKS) + term[i + 1 :]
+    # A lone "x" after one character reads as Latin text in running prose (人x能力);
+    # wenming takes it as a mask there only at the end of a word, so the corpus,
+    # which embeds terms mid-sentence, uses it for longer terms.
+    masks = HAN_MASKS if len(term) > 2 else HAN_MASKS.replace("x", "")
+    return term[:i] + rng.choice(masks) + term[i + 1 :]
 
 
 def repeated(term: str, rng: random.Random) -> str | None:

@@ -8,7 +8,8 @@ substring test or regex search per text:
   first letter is written and at most a third of its letters (rounded up, so ``f**k``
   counts) are mask characters; a Chinese term of two or more characters matches a
   window that starts with a written character and has at most a third of them (at
-  least one) replaced by ``×``, ``x``, ``*`` and the like.
+  least one) replaced by ``×``, ``x``, ``*`` and the like (a lone ``x`` in a
+  two-character window only at the end of the word: ``傻x``, not ``人x能力``).
 *repeats* — ``fuuuuck``, ``shiiit``, ``傻傻傻逼``: runs of three or more of one Latin
   letter, or two or more of one Chinese character, are collapsed to one and to two
   characters, and the collapsed texts are scanned again.
@@ -116,6 +117,8 @@ class MaskIndex:
                     if i + length > len(run) or n == 0 or 3 * n > max(length, 3):
                         continue
                     window = run[i : i + length]
+                    if length == 2 and window[1] == "x" and i + 2 < len(run):
+                        continue  # 人x能力: a lone "x" masks two characters only at the end
                     for key, kid in self._han.get((length, ch), ()):
                         if all(masked[i + j] or c == key[j] for j, c in enumerate(window)):
                             start, end = norm.canonical_span(base + i, base + i + length)
@@ -123,17 +126,18 @@ class MaskIndex:
 
 
 # Look-alike letters: "l" written "1"/"|"/"!" (decoded "i"), "i" written "l", "u" written
-# "v", "a" and "o" written "@" (decoded LEET_AT). Keys and texts are matched in a
+# "v", "a", "o" and "u" written "@" (decoded LEET_AT). Keys and texts are matched in a
 # coarser *skeleton* spelling and every hit is then checked letter by letter
 # (:func:`agrees`), so "p@rn" finds "porn" while "caan" does not find "coon".
-_SKELETON_BYTES = bytes.maketrans(b"lvo", b"iua")
+_SKELETON_BYTES = bytes.maketrans(b"lvuo", b"iaaa")
 
 
 def skeleton(compact: str) -> str:
     """``compact`` in the coarse spelling the key automaton is built from."""
     if compact.isascii():
         return compact.encode("ascii").translate(_SKELETON_BYTES).decode("ascii")
-    return compact.replace("l", "i").replace("v", "u").replace("o", "a").replace(LEET_AT, "a")
+    return (compact.replace("l", "i").replace("v", "a").replace("u", "a").replace("o", "a")
+            .replace(LEET_AT, "a"))
 
 
 def agrees(written: str, key: str) -> int:
@@ -145,7 +149,7 @@ def agrees(written: str, key: str) -> int:
     for w, k in zip(written, key, strict=True):
         if w == k or (w == "i" and k == "l") or (w == "v" and k == "u"):
             continue
-        if w == LEET_AT and k in "ao":
+        if w == LEET_AT and k in "aou":  # f@cking too
             continue
         if w == "l" and k == "i":
             out = 2

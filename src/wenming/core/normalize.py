@@ -58,7 +58,7 @@ _HOMOGLYPHS = {
 
 # Leetspeak, decoded only inside Latin words (between letters, or at a word's start).
 # "@" decodes to "ɑ" (Latin alpha; the canonical fold turns a written "ɑ" into "a", so
-# only a decoded "@" is ever "ɑ"): it stands for "a" or "o", and term keys are indexed
+# only a decoded "@" is ever "ɑ"): it stands for "a", "o" or "u", and term keys are indexed
 # with both spelled "ɑ" (see text_index), so "p@rn" matches without "caan" matching "coon".
 LEET_AT = "ɑ"
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b",
