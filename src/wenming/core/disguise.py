@@ -163,14 +163,27 @@ def has_repeats(compact: str) -> bool:
     return _REPEAT_RE.search(compact) is not None
 
 
-def collapsed(compact: str) -> list[tuple[str, list[int], list[int]]]:
-    """``compact`` with runs collapsed to one or two characters each.
+def _runs(norm: Normalized) -> list[tuple[int, int]]:
+    """Runs worth collapsing, split where a word starts ("verifyyy yyyour": two runs)."""
+    out = []
+    for m in _RUN_RE.finditer(norm.compact):
+        s, e = m.span()
+        cuts = [k for k in range(s + 1, e) if norm.word_start(k)]
+        for a, b in zip([s, *cuts], [*cuts, e], strict=True):
+            if b - a >= (2 if _is_han(norm.compact[a]) else 3):
+                out.append((a, b))
+    return out
+
+
+def collapsed(norm: Normalized) -> list[tuple[str, list[int], list[int]]]:
+    """The compact view with runs collapsed to one or two characters each.
 
     Every mix for up to three runs (each to one or to two characters), beyond that all
     to one and all to two. Each variant comes with, per character, the compact offsets
     where the characters it stands for start and end.
     """
-    runs = [m.span() for m in _RUN_RE.finditer(compact)]
+    compact = norm.compact
+    runs = _runs(norm)
     if len(runs) <= _MAX_MIXED_RUNS:
         keeps = list(itertools.product((1, 2), repeat=len(runs)))
     else:

@@ -149,7 +149,7 @@ class TextIndex:
         if self._exact is not None and compact:
             self._scan(norm, compact, self._exact, "exact", hits)
             if has_repeats(compact):
-                for text, starts, ends in collapsed(compact):
+                for text, starts, ends in collapsed(norm):
                     self._scan(norm, text, self._exact, "repeated", hits, (starts, ends))
             for m in self._masks.find(norm):
                 hits.extend(Hit(p, m.start, m.end, "masked") for p in self._keys[m.key].payloads)

@@ -6,8 +6,9 @@ licence; counts from public Chinese text) by ``scripts/build_zh_freq.py``: every
 character's count and the 2–4 character words counted at least 300 times.
 
 * :func:`ordinary_homophone` — a same-sounding spelling of a term is not a disguise when
-  it is ordinary Chinese: when a frequent word covers a replaced character, or every
-  replaced character is far more common than the one it replaces (``同城约跑``, "go
+  it is ordinary Chinese: when the spelling is itself a frequent word, or (where the
+  term's own characters there form no frequent word, as in slang) every replaced
+  character is far more common than the one it replaces (``同城约跑``, "go
   running together", is not ``同城约炮``; ``代开发漂`` still is ``代开发票``).
 * :func:`splits_word` — a two-character term whose edge character forms a more frequent
   word with its neighbour outside the match (``刷单词``: 单词 "vocabulary"; ``牙刷单价``)
@@ -19,7 +20,8 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
-COMMONER = 3  # a replacement this many times as common as the original is ordinary text
+COMMONER = 3
+PARTICLES = frozenset("们的了吗呢啊吧呀哦嘛么啦")  # a replacement this many times as common as the original is ordinary text
 
 
 @cache
@@ -39,11 +41,11 @@ def ordinary_homophone(written: str, term: str) -> bool:
     replaced = [i for i, (w, t) in enumerate(zip(written, term, strict=True)) if w != t]
     if not replaced:
         return False
-    for i in replaced:
-        for a in range(max(0, i - 3), i + 1):
-            for b in range(i + 1, min(len(written), a + 4) + 1):
-                if b - a >= 2 and written[a:b] in freq and written[a:b] not in term:
-                    return True
+    if written in freq:  # the homophone spelling is itself a frequent word
+        return True
+    for i in replaced:  # the term reads as ordinary words there (出售, 发票): a disguise
+        if any(term[a : a + 2] in freq for a in (i - 1, i) if 0 <= a < len(term) - 1):
+            return False
     return all(freq.get(written[i], 0) >= COMMONER * max(freq.get(term[i], 0), 1)
                for i in replaced)
 
@@ -56,4 +58,6 @@ def splits_word(compact: str, start: int, end: int) -> bool:
     own = freq.get(compact[start:end], 0)
     before = compact[start - 1 : start + 1] if start > 0 else ""
     after = compact[end - 1 : end + 1] if end < len(compact) else ""
+    if after[-1:] in PARTICLES:
+        after = ""  # 贱人们: a plural or particle after the term, not a word it splits
     return any(len(w) == 2 and freq.get(w, 0) > own for w in (before, after))
