@@ -27,7 +27,8 @@ def default_screener() -> Screener:
 
 
 def test_terms_are_decoded_like_text(tmp_path: Path) -> None:
-    p = _policy(tmp_path, "categories:\n  a:\n    terms: [a$$, sh!+, 'f|_|ck']\n    block_at: 0.9\n")
+    p = _policy(tmp_path,
+                "categories:\n  a:\n    terms: [a$$, sh!+, 'f|_|ck']\n    block_at: 0.9\n")
     s = Screener.from_policy(p)
     assert s.screen_one("what an ass").labels == ("a",)
     assert s.screen_one("oh shit").labels == ("a",)
@@ -67,8 +68,8 @@ def test_chinese_terms_of_one_character_are_fine(tmp_path: Path) -> None:
     assert Screener.from_policy(p).screen_one("屌").labels == ("a",)
 
 
-@pytest.mark.parametrize("text", ["约跑", "同城约跑", "周末同城约跑，一起锻炼身体", "每天刷单词一百个",
-                                  "我背单词，刷单词书"])
+@pytest.mark.parametrize("text", ["约跑", "同城约跑", "周末同城约跑，一起锻炼身体",
+                                  "每天刷单词一百个", "我背单词，刷单词书"])
 def test_ordinary_chinese_is_not_read_as_a_term(default_screener: Screener, text: str) -> None:
     assert default_screener.screen_one(text).labels == (), text
 

@@ -42,7 +42,7 @@ def test_each_new_trick_is_caught(trick_screener: Screener,
         print("\nrecall per trick (3 seeds, 16 Latin and 9 Chinese terms):")
         for trick, (caught, total) in by_trick.items():
             print(f"  {trick:<17} {caught:>4}/{total:<4} {caught / total:6.1%}")
-    assert NEW_TRICKS <= set(by_trick)
+    assert set(by_trick) >= NEW_TRICKS
     for trick in NEW_TRICKS:
         caught, total = by_trick[trick]
         assert total >= 9, trick
@@ -50,7 +50,8 @@ def test_each_new_trick_is_caught(trick_screener: Screener,
 
 
 @pytest.mark.parametrize("text", [
-    "f|u|c|k", "f!u!c!k", "f#u#c#k", "b u y  f o l l o w e r s", "ｂ ｕ ｙ　ｆ ｏ ｌ ｌ ｏ ｗ ｅ ｒ ｓ",
+    "f|u|c|k", "f!u!c!k", "f#u#c#k", "b u y  f o l l o w e r s",
+    "ｂ ｕ ｙ　ｆ ｏ ｌ ｌ ｏ ｗ ｅ ｒ ｓ",
     "b😀u😀y  f😀o😀l😀l😀o😀w😀e😀r😀s", "v e r i f y  y o u r  b a n k", "ni66er", "ni99er",
     "7hat shi7", "4sshole", "a$$hole", "@sshole", "p@rn", "sh!t", "b1tch", "fvck", "shlt",
     "5h!7", "s.h.1.t", "$hit", "f*ck", "f**k", "sh*t", "sh#t", "fuuuuck", "shiiit",

@@ -20,8 +20,8 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
-COMMONER = 3
-PARTICLES = frozenset("们的了吗呢啊吧呀哦嘛么啦")  # a replacement this many times as common as the original is ordinary text
+COMMONER = 3  # a replacement this many times as common as the original is ordinary text
+PARTICLES = frozenset("们的了吗呢啊吧呀哦嘛么啦")
 
 
 @cache
