@@ -101,7 +101,7 @@ class TextIndex:
             if kid is None:
                 kid = len(self._keys)
                 self._key_ids[variant] = kid
-                self._keys.append(_Key(variant, len(key), _latin(key[0]), _latin(key[-1]),
+                self._keys.append(_Key(variant, len(key), _latin(variant[0]), _latin(variant[-1]),
                                        not han_chars and len(key) > 1, han_chars > 0,
                                        compact_boundaries(norm)))
                 sid = self._skel_ids.setdefault(skeleton(variant), len(self._skel_keys))
