@@ -64,7 +64,10 @@ class MaskIndex:
     def add(self, key: str, kid: int) -> None:
         """Index ``key`` (a compact term key) if masking applies to it."""
         if len(key) >= MIN_MASKED_LATIN and key.isascii() and key.isalpha():
-            self._latin.setdefault((len(key), key[0]), []).append((key, kid))
+            # by length, first and last letter; by length and first letter for words
+            # whose last letter is masked (rare: "fuc*" needs an inner mask as well)
+            self._latin.setdefault((len(key), key[0], key[-1]), []).append((key, kid))
+            self._latin.setdefault((len(key), key[0], ""), []).append((key, kid))
         elif len(key) >= 2 and all(_is_han(c) for c in key):
             self._han.setdefault((len(key), key[0]), []).append((key, kid))
             self._han_lengths.add(len(key))
@@ -98,9 +101,11 @@ class MaskIndex:
             return
         if any(norm.canonical[s + i] not in MASKS for i in masks):
             return
-        for key, kid in self._latin.get((len(word), word[0]), ()):
-            pairs = [(c, k) for c, k in zip(word, key, strict=True) if c != SEP_SYMBOL]
-            if agrees("".join(c for c, _ in pairs), "".join(k for _, k in pairs)):
+        last = "" if word[-1] == SEP_SYMBOL else word[-1]
+        if last == LEET_AT:
+            last = ""
+        for key, kid in self._latin.get((len(word), word[0], last), ()):
+            if _agrees_masked(word, key):
                 start, end = norm.canonical_span(s, e)
                 out.append(MaskHit(kid, start, end))
 
@@ -156,6 +161,17 @@ def agrees(written: str, key: str) -> int:
             continue
         return 0
     return out
+
+
+def _agrees_masked(word: str, key: str) -> bool:
+    """Whether ``word`` (SEP_SYMBOL where masked) can be a disguise of ``key``."""
+    for w, k in zip(word, key, strict=True):
+        if w == k or w == SEP_SYMBOL or (w == "i" and k == "l") or (w == "v" and k == "u"):
+            continue
+        if (w == LEET_AT and k in "aou") or (w == "l" and k == "i"):
+            continue
+        return False
+    return True
 
 
 def has_repeats(compact: str) -> bool:
