@@ -39,11 +39,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dfa_filter import DfaFilter  # noqa: E402
+from dfa_filter import DfaFilter
 
-from wenming.core.policy import term_too_wide  # noqa: E402
-from wenming.evasion import corpus  # noqa: E402
-from wenming.pipeline import Screener  # noqa: E402
+from wenming.core.policy import term_too_wide
+from wenming.evasion import corpus
+from wenming.pipeline import Screener
 
 EN = ["fuck", "shit", "bitch", "asshole", "motherfucker", "bastard", "whore", "slut", "cunt",
       "dickhead", "cocaine", "heroin", "porn", "nigger", "faggot", "buy followers",

@@ -166,7 +166,7 @@ def agrees(written: str, key: str) -> int:
 def _agrees_masked(word: str, key: str) -> bool:
     """Whether ``word`` (SEP_SYMBOL where masked) can be a disguise of ``key``."""
     for w, k in zip(word, key, strict=True):
-        if w == k or w == SEP_SYMBOL or (w == "i" and k == "l") or (w == "v" and k == "u"):
+        if w in (k, SEP_SYMBOL) or (w == "i" and k == "l") or (w == "v" and k == "u"):
             continue
         if (w == LEET_AT and k in "aou") or (w == "l" and k == "i"):
             continue
