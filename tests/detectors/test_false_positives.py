@@ -69,14 +69,22 @@ def test_chinese_terms_of_one_character_are_fine(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("text", ["约跑", "同城约跑", "周末同城约跑，一起锻炼身体",
-                                  "每天刷单词一百个", "我背单词，刷单词书"])
+                                  "每天刷单词一百个", "我背单词，刷单词书", "他一直听他妈的话。"])
 def test_ordinary_chinese_is_not_read_as_a_term(default_screener: Screener, text: str) -> None:
     assert default_screener.screen_one(text).labels == (), text
 
 
-@pytest.mark.parametrize("text", ["同城约炮", "代开发漂", "刷单返利，日结", "堵博网站"])
+@pytest.mark.parametrize("text", ["同城约炮", "代开发漂", "刷单返利，日结", "堵博网站",
+                                  "你他妈的傻逼", "贱人们", "杀了你们"])
 def test_real_terms_and_disguises_still_count(default_screener: Screener, text: str) -> None:
     assert default_screener.screen_one(text).labels != (), text
+
+
+def test_homophone_kept_where_the_term_reads_as_ordinary_words(tmp_path: Path) -> None:
+    p = _policy(tmp_path, "categories:\n  a:\n    terms: [枪支出售, 同城约炮]\n    block_at: 0.9\n")
+    s = Screener.from_policy(p)
+    assert s.screen_one("枪支出手").labels == ("a",)  # 出售 is a word: 手 is a disguise
+    assert s.screen_one("同城约跑").labels == ()  # 约炮 is slang; 跑 far commoner than 炮
 
 
 @pytest.mark.parametrize("text", [

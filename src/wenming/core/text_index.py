@@ -186,7 +186,7 @@ class TextIndex:
                     k = replace(k, bounds=frozenset(runs[0][s + b] - cs for b in k.bounds))
                 if not agree or not self._exact_ok(norm, k, cs, ce):
                     continue
-                if k.has_han and e - s == 2 and splits_word(norm.compact, cs, ce):
+                if k.has_han and e - s <= 3 and splits_word(norm.compact, cs, ce):
                     continue  # 刷单词: 刷 + 单词 ("vocabulary"), not 刷单
                 start, end = norm.compact_span(cs, ce)
                 if agree == 2 and norm.original[start:end].isupper():

@@ -10,9 +10,10 @@ character's count and the 2–4 character words counted at least 300 times.
   term's own characters there form no frequent word, as in slang) every replaced
   character is far more common than the one it replaces (``同城约跑``, "go
   running together", is not ``同城约炮``; ``代开发漂`` still is ``代开发票``).
-* :func:`splits_word` — a two-character term whose edge character forms a more frequent
-  word with its neighbour outside the match (``刷单词``: 单词 "vocabulary"; ``牙刷单价``)
-  is a coincidence of adjacent words, not the term.
+* :func:`splits_word` — a two- or three-character term whose edge character forms a more
+  frequent word with its neighbour outside the match (``刷单词``: 单词 "vocabulary";
+  ``误杀了你``: 误杀 "killed by mistake"; ``听他妈的话``: 的话) is a coincidence of adjacent
+  words, not the term — unless the neighbour is a particle (``贱人们``).
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ def ordinary_homophone(written: str, term: str) -> bool:
 
 
 def splits_word(compact: str, start: int, end: int) -> bool:
-    """Whether a two-character match ``compact[start:end]`` splits a more common word."""
-    if end - start != 2:
+    """Whether a two- or three-character match ``compact[start:end]`` splits a more
+    common word at its edge (刷单词, 误杀了你, 听他妈的话)."""
+    if not 2 <= end - start <= 3:
         return False
     freq = counts()
     own = freq.get(compact[start:end], 0)
