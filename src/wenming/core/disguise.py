@@ -57,7 +57,7 @@ class MaskIndex:
     """Keys that may be written with masked characters, by (length, first character)."""
 
     def __init__(self) -> None:
-        self._latin: dict[tuple[int, str], list[tuple[str, int]]] = {}
+        self._latin: dict[tuple[int, str, str], list[tuple[str, int]]] = {}
         self._han: dict[tuple[int, str], list[tuple[str, int]]] = {}
         self._han_lengths: set[int] = set()
 
