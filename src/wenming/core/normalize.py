@@ -28,10 +28,12 @@ when a detector asks for one (when something matched), which is rare.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import cache
 from importlib.resources import files
+from itertools import accumulate
 
 SEP_SPACE = " "
 SEP_SYMBOL = "\x1f"
@@ -55,11 +57,25 @@ _HOMOGLYPHS = {
 }  # fmt: skip
 
 # Leetspeak, decoded only inside Latin words (between letters, or at a word's start).
-_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
-         "@": "a", "$": "s", "!": "i", "|": "i", "+": "t"}  # fmt: skip
-_LEET_RE = re.compile(r"(?<=[a-z])[0134578@$!|+9]+(?=[a-z])"  # inside a word: sh1t
-                      r"|(?<![a-z0-9@$!|+])[@$0134578]+(?=[a-z])"  # at its start: $hit
-                      r"|(?<=[a-z])[013457]{1,2}(?![a-z0-9])")  # a digit or two at its end: t0
+# "@" decodes to "ɑ" (Latin alpha; the canonical fold turns a written "ɑ" into "a", so
+# only a decoded "@" is ever "ɑ"): it stands for "a", "o" or "u", and term keys are indexed
+# with both spelled "ɑ" (see text_index), so "p@rn" matches without "caan" matching "coon".
+LEET_AT = "ɑ"
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b",
+         "9": "g", "@": LEET_AT, "$": "s", "!": "i", "|": "i", "+": "t"}  # fmt: skip
+_LEET_GAP = r" .\-_*·~/"  # separators that may sit between spelled-out letters
+_LEET_PIECE = "[a-z0-9@$!|+]"
+_LEET_RE = re.compile(
+    # a word spelt out one character at a time, leet among them: s.h.1.t, 4.$.$.h.o.l.e
+    rf"(?P<spelled>(?<![a-z0-9@$!|+]){_LEET_PIECE}(?:[{_LEET_GAP}]{{1,2}}{_LEET_PIECE}){{2,}}"
+    r"(?![a-z0-9@$!|+]))|"
+    # single letters split by one repeated symbol are separated, not leet: f|u|c|k, f!u!c!k
+    r"(?P<keep>(?<![a-z0-9])[a-z](?P<sym>[|!+$@])[a-z](?:(?P=sym)[a-z])+(?![a-z0-9]))"
+    r"|(?<=[a-z])[01345678@$!|+9]+(?=[a-z])"  # inside a word: sh1t, b00b, 5h17
+    r"|(?<![a-z0-9@$!|+])[@$013456789][@$013456789!|+]*(?=[a-z][a-z0-9@$!|+])"  # $hit, 9ay
+    r"|(?<![a-z0-9@$!|+])[@$013456789][@$013456789!|+]+(?=[a-z])"  # two or more: 8!o, 81o
+    r"|(?<=[a-z])(?:[0134578$@]{1,3}|!+[013457$+]{1,2})(?![a-z0-9])"  # end: t0, a$$, sh!+, j@8
+)
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_SYMBOLS = "@$!|+"
 
@@ -134,6 +150,12 @@ def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], dict[int,
 
 def _decode_leet(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
+        if m.group("keep"):
+            return m.group()
+        if m.group("spelled"):
+            found = m.group()
+            if sum(c.isalpha() for c in found) < 2:
+                return found  # numbers: 1.2.3, 10 - 20 - 30
         return m.group().translate(_LEET_TABLE)
 
     return _LEET_RE.sub(repl, text)
@@ -145,6 +167,32 @@ _RUN_RE = re.compile(rf"\d+|[{_CJK}]+|[^\d{_CJK}]+")
 _GAP_RE = re.compile(f"[{_SEPS}]+")
 
 
+# Markup inside words: f<b>u</b>ck, sh&#105;t. Tags become invisible (block tags a
+# space) and an entity its character, padded with invisible characters to the same
+# length, so folding and offset maps run on a same-length stand-in of the original.
+_MARKUP_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]{0,15})(?:[\s/][^<>]{0,200})?>"
+                        r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,10});")
+_BLOCK_TAGS = frozenset("br p div li ul ol tr td th h1 h2 h3 h4 h5 h6 hr table blockquote "
+                        "pre section article header footer nav".split())
+_INVISIBLE = "\u200b"
+
+
+def _unmarkup(text: str) -> str:
+    """``text`` with tags and entities replaced by same-length stand-ins."""
+
+    def repl(m: re.Match[str]) -> str:
+        found = m.group()
+        if found[0] == "&":
+            ch = html.unescape(found)
+            if len(ch) != 1 or ch == found:
+                return found
+            return ch + _INVISIBLE * (len(found) - 1)
+        head = " " if m.group(1).lower() in _BLOCK_TAGS else _INVISIBLE
+        return head + _INVISIBLE * (len(found) - 1)
+
+    return _MARKUP_RE.sub(repl, text)
+
+
 class Normalized:
     """The views of one text and the maps from each view back to the original.
 
@@ -152,12 +200,13 @@ class Normalized:
     :meth:`canonical_span`, :meth:`compact_span` and :meth:`phonetic_span`.
     """
 
-    __slots__ = ("_canon_pos", "_compact_pos", "_mask", "_phonetic", "_regular", "_starts",
-                 "canonical", "compact", "original", "spaced")  # fmt: skip
+    __slots__ = ("_canon_pos", "_compact_pos", "_mask", "_phon_pos", "_phonetic", "_regular",
+                 "_source", "_starts", "canonical", "compact", "original", "spaced")  # fmt: skip
 
     def __init__(self, original: str, canonical: str, spaced: str, compact: str,
-                 regular: bool | None) -> None:  # fmt: skip
+                 regular: bool | None, source: str | None = None) -> None:  # fmt: skip
         self.original = original
+        self._source = original if source is None else source  # same length as original
         self.canonical = canonical
         self.spaced = spaced
         self.compact = compact
@@ -167,13 +216,14 @@ class Normalized:
         self._starts: frozenset[int] | None = None
         self._phonetic: str | None = None
         self._mask: str | None = None
+        self._phon_pos: list[int] | None = None
 
     # -- canonical (== spaced) -> original -------------------------------------------
     def _canon_map(self) -> list[int]:
         if self._canon_pos is None:
             canon = _tables()[0]
             pos = []
-            for i, ch in enumerate(self.original):
+            for i, ch in enumerate(self._source):
                 pos.extend([i] * len(canon.get(ord(ch), ch)))
             self._canon_pos = pos
         return self._canon_pos
@@ -181,8 +231,8 @@ class Normalized:
     def canonical_span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the ``canonical[start:end]`` span (end exclusive)."""
         if self._regular is None:  # decided on first use: most texts never need it
-            self._regular = (len(self.canonical) == len(self.original)
-                             and _tables()[4].isdisjoint(self.original))
+            self._regular = (len(self.canonical) == len(self._source)
+                             and _tables()[4].isdisjoint(self._source))
         if self._regular:
             return start, end
         pos = self._canon_map()
@@ -247,7 +297,12 @@ class Normalized:
         return self._mask
 
     def _phon_index(self, p: int) -> int:
-        return p - self._phon_mask().count("\x00", 0, p + 1)
+        # A running count of syllable starts, built once per text (in C: accumulate over
+        # a bound method), so each lookup is O(1) and a text with many phonetic hits
+        # stays linear (counting from the start per hit made 100,000 characters take 20 s).
+        if self._phon_pos is None:
+            self._phon_pos = list(accumulate(map("\x00".__ne__, self._phon_mask()), initial=0))
+        return self._phon_pos[p + 1] - 1
 
     def phonetic_unit_start(self, p: int) -> bool:
         """Whether a syllable or a Latin word starts at phonetic offset ``p`` (or p is the end)."""
@@ -280,20 +335,23 @@ def normalize(text: str) -> Normalized:
     """Fold ``text`` into its canonical, spaced, compact and phonetic views."""
     canon, marks = _tables()[:2]
     fold, delete, mark = _ascii_tables()
+    source = text
+    if ("<" in text or "&" in text) and _MARKUP_RE.search(text):
+        source = _unmarkup(text)
     regular: bool | None
-    if text.isascii():
-        canonical = text.encode("ascii").translate(fold, delete).decode("ascii")
-        regular = len(canonical) == len(text)
+    if source.isascii():
+        canonical = source.encode("ascii").translate(fold, delete).decode("ascii")
+        regular = len(canonical) == len(source)
     else:
-        canonical = text.translate(canon)
-        regular = None if len(canonical) == len(text) else False
+        canonical = source.translate(canon)
+        regular = None if len(canonical) == len(source) else False
     decoded = _decode_leet(canonical)
     if decoded.isascii():
         spaced = decoded.encode("ascii").translate(mark).decode("ascii")
     else:
         spaced = decoded.translate(marks)
     compact = spaced.replace(SEP_SPACE, "").replace(SEP_SYMBOL, "").replace(SEP_BREAK, "")
-    return Normalized(text, canonical, spaced, compact, regular)
+    return Normalized(text, canonical, spaced, compact, regular, source)
 
 
 def has_han(text: str) -> bool:

@@ -18,13 +18,14 @@ Payloads are the caller's integers; see :class:`Hit`.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ahocorasick_rs
 
+from wenming.core.disguise import MaskIndex, agrees, collapsed, has_repeats, skeleton
 from wenming.core.normalize import Normalized, compact_boundaries, is_han, normalize
+from wenming.core.zh_words import ordinary_homophone, splits_word
 
 MIN_PINYIN_LETTERS = 4
 MIN_HOMOPHONE_CHARS = 3
@@ -42,6 +43,7 @@ class Hit:
 
 @dataclass(slots=True)
 class _Key:
+    text: str
     length: int
     latin_start: bool
     latin_end: bool
@@ -70,7 +72,10 @@ class TextIndex:
         self._phonetic: ahocorasick_rs.AhoCorasick | None = None
         self._keys: list[_Key] = []
         self._pkeys: list[_PhoneticKey] = []
+        self._masks = MaskIndex()
         self._key_ids: dict[str, int] = {}
+        self._skel_ids: dict[str, int] = {}
+        self._skel_keys: list[list[int]] = []  # per skeleton, the keys spelt that way
         self._pkey_ids: dict[str, int] = {}
         self._built = False
 
@@ -91,14 +96,20 @@ class TextIndex:
         if not key:
             return False
         han_chars = sum(1 for c in key if is_han(c))
-        for variant in _l_variants(key):
+        for n, variant in enumerate(_variants(key)):
             kid = self._key_ids.get(variant)
             if kid is None:
                 kid = len(self._keys)
                 self._key_ids[variant] = kid
-                self._keys.append(_Key(len(key), _latin(key[0]), _latin(key[-1]),
+                self._keys.append(_Key(variant, len(key), _latin(variant[0]), _latin(variant[-1]),
                                        not han_chars and len(key) > 1, han_chars > 0,
                                        compact_boundaries(norm)))
+                sid = self._skel_ids.setdefault(skeleton(variant), len(self._skel_keys))
+                if sid == len(self._skel_keys):
+                    self._skel_keys.append([])
+                self._skel_keys[sid].append(kid)
+                if n == 0:
+                    self._masks.add(key, kid)
             if payload not in self._keys[kid].payloads:
                 self._keys[kid].payloads.append(payload)
         if han_chars >= 2:
@@ -123,10 +134,11 @@ class TextIndex:
         """Compile the automata; the key dictionaries are only needed while adding."""
         standard = ahocorasick_rs.MatchKind.Standard  # every match, overlapping ones too
         if self._keys:
-            self._exact = ahocorasick_rs.AhoCorasick(list(self._key_ids), matchkind=standard)
+            self._exact = ahocorasick_rs.AhoCorasick(list(self._skel_ids), matchkind=standard)
         if self._pkeys:
             self._phonetic = ahocorasick_rs.AhoCorasick(list(self._pkey_ids), matchkind=standard)
         self._key_ids.clear()
+        self._skel_ids.clear()
         self._pkey_ids.clear()
         self._built = True
 
@@ -135,21 +147,51 @@ class TextIndex:
         hits: list[Hit] = []
         compact = norm.compact
         if self._exact is not None and compact:
-            for kid, s, e in self._exact.find_matches_as_indexes(compact, overlapping=True):
-                k = self._keys[kid]
-                if k.latin_start and not norm.word_start(s):
-                    continue
-                if k.latin_end and not norm.word_start(e):
-                    continue
-                if k.check_internal and not _internal_ok(norm, s, e, k.bounds):
-                    continue
-                if k.has_han and e - s > 1 and norm.spans_break(s, e):
-                    continue
-                start, end = norm.compact_span(s, e)
-                hits.extend(Hit(p, start, end, "exact") for p in k.payloads)
+            self._scan(norm, compact, self._exact, "exact", hits)
+            if has_repeats(compact):
+                for text, starts, ends in collapsed(norm):
+                    self._scan(norm, text, self._exact, "repeated", hits, (starts, ends))
+            for m in self._masks.find(norm):
+                hits.extend(Hit(p, m.start, m.end, "masked") for p in self._keys[m.key].payloads)
         if self._phonetic is not None and compact:
             self._find_phonetic(norm, self._phonetic, hits)
         return hits
+
+    @staticmethod
+    def _exact_ok(norm: Normalized, k: _Key, s: int, e: int) -> bool:
+        if k.latin_start and not norm.word_start(s):
+            return False
+        if k.latin_end and not norm.word_start(e):
+            return False
+        if k.check_internal and not _internal_ok(norm, s, e, k.bounds):
+            return False
+        return not (k.has_han and e - s > 1 and norm.spans_break(s, e))
+
+    def _scan(self, norm: Normalized, text: str, automaton: ahocorasick_rs.AhoCorasick,
+              via: str, hits: list[Hit],
+              runs: tuple[list[int], list[int]] | None = None) -> None:  # fmt: skip
+        """Scan ``text`` (the compact view, or one with runs collapsed: ``runs`` maps each
+        of its characters to compact start and end offsets) and keep the hits that pass."""
+        for sid, s, e in automaton.find_matches_as_indexes(skeleton(text), overlapping=True):
+            cs, ce = s, e
+            if runs is not None:
+                cs, ce = runs[0][s], runs[1][e - 1]
+                if ce - cs == e - s:
+                    continue  # nothing collapsed inside: the plain scan saw it
+            written = text[s:e]
+            for kid in self._skel_keys[sid]:
+                k = self._keys[kid]
+                agree = agrees(written, k.text)
+                if runs is not None and k.bounds:  # the key's word breaks, in compact offsets
+                    k = replace(k, bounds=frozenset(runs[0][s + b] - cs for b in k.bounds))
+                if not agree or not self._exact_ok(norm, k, cs, ce):
+                    continue
+                if k.has_han and e - s <= 3 and splits_word(norm.compact, cs, ce):
+                    continue  # 刷单词: 刷 + 单词 ("vocabulary"), not 刷单
+                start, end = norm.compact_span(cs, ce)
+                if agree == 2 and norm.original[start:end].isupper():
+                    continue  # "SPLC" is an acronym, not "spic" with an "l" for the "i"
+                hits.extend(Hit(p, start, end, via) for p in k.payloads)
 
     def _find_phonetic(self, norm: Normalized, automaton: ahocorasick_rs.AhoCorasick,
                        hits: list[Hit]) -> None:
@@ -171,7 +213,13 @@ class TextIndex:
             else:
                 continue
             start, end = norm.compact_span(cs, ce)
-            hits.extend(Hit(p, start, end, via) for p, key in pk.payloads if key != written)
+            for p, key in pk.payloads:
+                if key == written:
+                    continue
+                if via == "homophone" and (len(key) != len(written)
+                                           or ordinary_homophone(written, key)):
+                    continue  # 同城约跑 ("go running") is ordinary Chinese, not 同城约炮
+                hits.append(Hit(p, start, end, via))
 
 
 def _internal_ok(norm: Normalized, s: int, e: int, bounds: frozenset[int]) -> bool:
@@ -191,18 +239,17 @@ def _internal_ok(norm: Normalized, s: int, e: int, bounds: frozenset[int]) -> bo
     return True
 
 
-def _l_variants(key: str) -> list[str]:
-    """The key and its spellings with "l" written as "i" (from "1", "|" or "I" look-alikes)."""
-    at = [i for i, c in enumerate(key) if c == "l"]
-    if not at:
-        return [key]
-    if len(at) > 3:
-        return [key, key.replace("l", "i")]
-    out = []
-    for subset in itertools.product((False, True), repeat=len(at)):
-        chars = list(key)
-        for i, swap in zip(at, subset, strict=True):
-            if swap:
-                chars[i] = "i"
-        out.append("".join(chars))
+# Chinese contact handles: 微信 written v信, 薇信, vx (and 加 written "+", a separator).
+_HANDLES = {"微信": ("v信", "薇信", "vx")}
+
+
+def _variants(key: str) -> list[str]:
+    """The key and its other spellings (the key itself first)."""
+    out = [key]
+    for word, aliases in _HANDLES.items():
+        if word in key:
+            for alias in aliases:
+                out.append(key.replace(word, alias))
+                if key.startswith("加" + word):
+                    out.append(key[1:].replace(word, alias))
     return out

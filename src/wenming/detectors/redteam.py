@@ -18,6 +18,7 @@ from importlib.resources import files
 
 from wenming.core.normalize import is_han, reading
 from wenming.core.policy import Policy
+from wenming.detectors import tricks
 from wenming.detectors.lexicon import config as lexicon_config
 from wenming.detectors.screener import Screener
 
@@ -122,6 +123,17 @@ TRICKS: tuple[Trick, ...] = (
     Trick("pinyin", _han, _pinyin_all),
     Trick("pinyin-mixed", _han, _pinyin_part),
     Trick("homophones", lambda t: sum(1 for c in t if is_han(c)) >= 3, _homophone),
+    # The tricks English filters treat as basic (issue 13), from wenming.detectors.tricks.
+    Trick("ascii-separators", tricks.latin, tricks.ascii_separators),
+    Trick("spaced-phrase", lambda t: tricks.latin(t) and " " in t, tricks.spaced_phrase),
+    Trick("leet-more", tricks.latin, tricks.leet_more),
+    Trick("leet-separated", tricks.latin_word, tricks.leet_separated),
+    Trick("masked", tricks.latin_word, tricks.masked),
+    Trick("masked-han", tricks.han, tricks.masked_han),
+    Trick("repeated", lambda t: True, tricks.repeated),
+    Trick("html", tricks.latin, tricks.html_markup),
+    Trick("contact-handle", lambda t: "微信" in t, tricks.contact_handle),
+    Trick("han-suffix", tricks.han, tricks.han_suffix),
 )
 
 PHONETIC_TRICKS = frozenset({"pinyin", "pinyin-mixed", "homophones"})

@@ -9,13 +9,16 @@ file has one term a line, optionally ``<TAB>weight``; ``#`` starts a comment.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from wenming.core.context import DEFAULT_CUES, DEFAULT_FACTOR, CounterSpeech
+from wenming.core.normalize import LEET_AT, normalize
 from wenming.core.policy import Category, KeyPath, PolicyError, PolicyReader
 
 CATEGORY_KEYS = frozenset({"terms", "terms_file", "allow", "allow_file", "near", "phonetic"})
-TOP_KEYS = frozenset({"allow", "allow_file"})
+TOP_KEYS = frozenset({"allow", "allow_file", "counter_speech"})
+MIN_LATIN_KEY = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,7 @@ class LexiconConfig:
 
     categories: Mapping[str, CategoryTerms]
     allow: tuple[str, ...] = ()
+    counter_speech: CounterSpeech | None = field(default_factory=CounterSpeech)
 
     @property
     def used(self) -> bool:
@@ -72,7 +76,45 @@ def parse(reader: PolicyReader, categories: Mapping[str, Category]) -> LexiconCo
             phonetic=phonetic,
         )
     allow = tuple(reader.phrases(reader.top, (), "allow", "allow_file"))
-    return LexiconConfig(categories=out, allow=allow)
+    speech = _counter_speech(reader, reader.top.get("counter_speech", True))
+    return LexiconConfig(categories=out, allow=allow, counter_speech=speech)
+
+
+def _counter_speech(reader: PolicyReader, raw: object) -> CounterSpeech | None:
+    path: KeyPath = ("counter_speech",)
+    if raw is True:
+        return CounterSpeech()
+    if raw is False:
+        return None
+    m = reader.mapping(raw, path)
+    for key in m:
+        if key not in ("cues", "factor"):
+            raise reader.fail((*path, key), f"unknown key {key!r} in counter_speech; "
+                                            "expected cues, factor")
+    cues = tuple(reader.string(c, (*path, "cues", i)) for i, c in
+                 enumerate(reader.seq(m.get("cues", list(DEFAULT_CUES)), (*path, "cues"))))
+    factor = reader.number(m.get("factor", DEFAULT_FACTOR), (*path, "factor"), 0.0, 1.0)
+    return CounterSpeech(cues, factor)
+
+
+def term_too_wide(text: str) -> str | None:
+    """Why a term would match far more than it says, or ``None`` when it is fine.
+
+    Terms are decoded with the same rules as the text they are matched against (leet,
+    symbols, separators), so an imported ``a$$`` is ``ass``; a term that still comes
+    out with fewer than three Latin letters or digits and no other letter (``s.b`` is
+    ``sb``, ``x!`` is ``x``) would fire on ordinary words and is refused, never shrunk; a
+    short term written exactly as it is matched (``sb``) is kept literal.
+    """
+    key = normalize(text).compact
+    latin = sum(1 for c in key if (c.isascii() and c.isalnum()) or c == LEET_AT)
+    if any(not c.isascii() and c != LEET_AT for c in key) or latin >= MIN_LATIN_KEY:
+        return None
+    if key == "".join(text.split()).casefold():
+        return None  # written as it is matched ("sb"): kept literal, whole words only
+    return (f"term {text!r} normalizes to {key!r}: fewer than {MIN_LATIN_KEY} Latin letters "
+            "or digits and no Chinese character, so it would match far more than written "
+            "(spell it out in full, or drop it)")
 
 
 def of(policy_part: object | None) -> LexiconConfig:
@@ -96,6 +138,8 @@ def _terms(reader: PolicyReader, c: Mapping[str, Any], path: KeyPath,
                             ph))
         else:
             out.append(Term(reader.string(t, tpath), 1.0, phonetic))
+        if (why := term_too_wide(out[-1].text)) is not None:
+            raise reader.fail(tpath, why)
     for line, lineno, kpath in reader.file_lines(c, path, "terms_file"):
         text, weight = line, 1.0
         if "\t" in line:
@@ -108,6 +152,8 @@ def _terms(reader: PolicyReader, c: Mapping[str, Any], path: KeyPath,
             if not 0.0 <= weight <= 1.0:
                 raise PolicyError(reader.file_of(c, kpath), lineno,
                                   f"weight {weight} must be between 0 and 1")
+        if (why := term_too_wide(text.strip())) is not None:
+            raise PolicyError(reader.file_of(c, kpath), lineno, why)
         out.append(Term(text.strip(), weight, phonetic))
     return out
 

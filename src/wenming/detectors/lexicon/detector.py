@@ -9,9 +9,10 @@ its terms occur within its window.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pypinyin import Style, lazy_pinyin
 
@@ -23,6 +24,7 @@ from wenming.detectors.lexicon import config
 
 NAME = "lexicon"
 VERSION = "1"
+MAX_PER_TERM = 20  # signals kept per term and text (a 1 MiB spam text repeats one term)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,7 @@ class LexiconDetector:
         for phrase in part.allow:
             self._add(_Entry("allow", None, phrase), [])
         self.index.build()
+        self.counter_speech = part.counter_speech
         self._examples = [t.text for c in part.categories.values() for t in c.terms[:1]]
 
     def _add(self, entry: _Entry, keys: list[str]) -> None:
@@ -94,18 +97,18 @@ class LexiconDetector:
         if not hits:
             return []
         entries = self.entries
-        allowed = [(h.start, h.end, entries[h.payload].category) for h in hits
-                   if entries[h.payload].kind == "allow"]
+        allowed = _Allowed([(h.start, h.end, entries[h.payload].category) for h in hits
+                            if entries[h.payload].kind == "allow"])
         text = prepared.item.text
         out: list[Signal] = []
         seen: set[tuple[int, int, int]] = set()
         near_hits: list[Hit] = []
+        per_term: dict[int, int] = {}
         for h in hits:
             e = entries[h.payload]
             if e.kind == "allow":
                 continue
-            if any(a <= h.start and h.end <= b and c in (None, e.category)
-                   for a, b, c in allowed):
+            if allowed and allowed.covers(h.start, h.end, e.category):
                 continue
             if e.kind == "near":
                 near_hits.append(h)
@@ -113,11 +116,20 @@ class LexiconDetector:
             if (h.payload, h.start, h.end) in seen:
                 continue
             seen.add((h.payload, h.start, h.end))
+            per_term[h.payload] = n = per_term.get(h.payload, 0) + 1
+            if n > MAX_PER_TERM:
+                continue  # decisions count a term once; evidence is capped anyway
             assert e.category is not None
             out.append(Signal(e.category, e.weight, NAME, h.start, h.end, text[h.start:h.end],
                               {"term": e.text, "via": h.via}))
         if near_hits:
             out.extend(self._near(near_hits, text))
+        if out and self.counter_speech is not None:
+            cue = self.counter_speech.cue_in(prepared.norm.canonical)
+            if cue is not None:  # a warning quoting what it warns against
+                f = self.counter_speech.factor
+                out = [replace(s, score=s.score * f, detail={**s.detail, "counter_speech": cue})
+                       for s in out]
         return out
 
     def _near(self, hits: list[Hit], text: str) -> list[Signal]:
@@ -138,6 +150,35 @@ class LexiconDetector:
             out.append(Signal(rule.category, rule.weight, NAME, start, end, text[start:end],
                               {"rule": rule.id, "terms": terms, "via": "near"}))
         return out
+
+
+class _Allowed:
+    """Allowed spans, answering "is this span inside one?" in O(log n) per question.
+
+    Per category (``None``: the global allow list): spans sorted by start, with the
+    running maximum of their ends, so a text full of allowed phrases and term hits stays
+    linear-ish instead of comparing every hit with every allowed span.
+    """
+
+    def __init__(self, spans: list[tuple[int, int, str | None]]) -> None:
+        self._by: dict[str | None, tuple[list[int], list[int]]] = {}
+        for start, end, cat in sorted(spans, key=lambda s: s[0]):
+            starts, ends = self._by.setdefault(cat, ([], []))
+            starts.append(start)
+            ends.append(max(end, ends[-1]) if ends else end)
+
+    def __bool__(self) -> bool:
+        return bool(self._by)
+
+    def covers(self, start: int, end: int, category: str | None) -> bool:
+        for cat in (None, category):
+            found = self._by.get(cat)
+            if found is None:
+                continue
+            i = bisect.bisect_right(found[0], start)
+            if i and found[1][i - 1] >= end:
+                return True
+        return False
 
 
 def _tightest(parts: list[list[Hit]]) -> tuple[Hit, ...]:
