@@ -1,0 +1,76 @@
+"""The default policy on the plainly worded sets: recall on harmful posts, actions on clean.
+
+Screens ``bench/data/plain_en.jsonl`` and ``plain_zh.jsonl`` (written by the project,
+evaluation-only; see ``bench/data/README.md``) and prints, per language and per kind,
+the share of harmful posts that get any action beyond ``allow`` (recall) and the share
+of clean posts that do (false actions), then the misses and false actions themselves.
+Usage::
+
+    .venv/bin/python bench/plain_quality.py [--policy FILE] [--show 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+from wenming.core.model import Item, Verdict
+from wenming.pipeline import Screener
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def load(lang: str) -> list[dict[str, object]]:
+    with (DATA / f"plain_{lang}.jsonl").open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--policy", type=Path, default=None)
+    ap.add_argument("--show", type=int, default=10, help="misses and false actions to print")
+    args = ap.parse_args()
+    screener = Screener.from_policy(args.policy)
+    print(f"policy {screener.policy.version}\n")
+    totals = Counter[str]()
+    for lang in ("en", "zh"):
+        rows = load(lang)
+        items = [Item(id=str(r["id"]), text=str(r["text"]), lang=lang) for r in rows]
+        decisions = screener.screen(items)
+        per_kind: dict[str, list[int]] = {}
+        misses, false_actions = [], []
+        for row, d in zip(rows, decisions, strict=True):
+            acted = d.verdict is not Verdict.ALLOW
+            kind = str(row["kind"])
+            stat = per_kind.setdefault(kind, [0, 0])
+            stat[0] += 1
+            stat[1] += acted
+            key = "harm" if row["harmful"] else "clean"
+            totals[f"{key}_n"] += 1
+            totals[f"{key}_acted"] += acted
+            totals[f"{lang}_{key}_n"] += 1
+            totals[f"{lang}_{key}_acted"] += acted
+            if row["harmful"] and not acted:
+                misses.append((kind, row["text"]))
+            elif not row["harmful"] and acted:
+                false_actions.append((kind, d.verdict.value, ",".join(d.labels), row["text"]))
+        h_n, h_a = totals[f"{lang}_harm_n"], totals[f"{lang}_harm_acted"]
+        c_n, c_a = totals[f"{lang}_clean_n"], totals[f"{lang}_clean_acted"]
+        print(f"[{lang}] harmful {h_n}: recall {h_a / h_n:.3f}; "
+              f"clean {c_n}: actions {c_a / c_n:.3f}")
+        for kind, (n, acted) in sorted(per_kind.items()):
+            print(f"    {kind:<15} {n:>4}  acted {acted / n:6.1%}")
+        for kind, text in misses[: args.show]:
+            print(f"    MISS  {kind:<12} {text}")
+        for kind, verdict, labels, text in false_actions[: args.show]:
+            print(f"    FALSE {kind:<12} {verdict}/{labels} {text}")
+        print()
+    recall = totals["harm_acted"] / totals["harm_n"]
+    clean = totals["clean_acted"] / totals["clean_n"]
+    print(f"plain_recall={recall:.3f} plain_clean_actions={clean:.3f}")
+
+
+if __name__ == "__main__":
+    main()
