@@ -55,7 +55,10 @@ def main() -> None:
             if row["harmful"] and not acted:
                 misses.append((kind, row["text"]))
             elif not row["harmful"] and acted:
-                false_actions.append((kind, d.verdict.value, ",".join(d.labels), row["text"]))
+                why = sorted({f"{s.detector}:{s.detail.get('rule') or s.detail.get('term') or ''}"
+                              for s in d.signals if s.category in d.labels})
+                false_actions.append((kind, d.verdict.value, ",".join(d.labels) + " " +
+                                      " ".join(why), row["text"]))
         h_n, h_a = totals[f"{lang}_harm_n"], totals[f"{lang}_harm_acted"]
         c_n, c_a = totals[f"{lang}_clean_n"], totals[f"{lang}_clean_acted"]
         print(f"[{lang}] harmful {h_n}: recall {h_a / h_n:.3f}; "

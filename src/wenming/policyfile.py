@@ -7,12 +7,14 @@ and resolved relative to the policy file. Errors in a list file name that file a
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from wenming.core.policy import Policy, PolicyError, build_policy
+from wenming.detectors.base import Registry
 from wenming.policies import default_policy_path
 
 Path_ = tuple[str | int, ...]
@@ -70,7 +72,14 @@ def parse_policy(text: str, *, source: str = "<policy>", base_dir: Path | None =
                               "the list file is not valid UTF-8") from None
         return [(line, i) for i, line in enumerate(decoded.splitlines(), start=1)]
 
-    return build_policy(data, source=source, line_of=line_of, read_lines=read_lines)
+    return build_policy(data, source=source, line_of=line_of, read_lines=read_lines,
+                        extension_keys=_detector_keys())
+
+
+@cache
+def _detector_keys() -> frozenset[str]:
+    """Category keys that registered detectors read (``intents:``, ``pii:``, ...)."""
+    return Registry.from_entry_points().policy_keys
 
 
 def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str,

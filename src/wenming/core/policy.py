@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -82,6 +82,27 @@ class ModelRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Extension:
+    """A category key that no core part reads, kept for the detector that claims it.
+
+    Detectors that own a part of the policy (``intents:``, ``pii:``, ...) declare their
+    keys when they register; the core keeps the decoded value and the line of every
+    part of it, so the detector can validate it and name the file and line of a fault.
+    """
+
+    key: str
+    value: Any
+    source: str
+    lines: Mapping[tuple[str | int, ...], int]
+
+    def fail(self, path: tuple[str | int, ...], message: str) -> PolicyError:
+        """An error at ``path`` inside this key's value (its nearest known line)."""
+        while path and path not in self.lines:
+            path = path[:-1]
+        return PolicyError(self.source, self.lines.get(path), message)
+
+
+@dataclass(frozen=True, slots=True)
 class Category:
     """One harm the policy names, what finds it and what happens at which score."""
 
@@ -98,6 +119,7 @@ class Category:
     models: tuple[ModelRef, ...]
     thresholds: Mapping[Verdict, float]
     phonetic: bool = True
+    extensions: Mapping[str, Extension] = field(default_factory=dict)
 
     def action_for(self, score: float) -> Verdict:
         """The strongest action whose threshold ``score`` reaches (``allow`` if none)."""
@@ -169,23 +191,28 @@ FACTCHECK_VERDICTS = ("false", "misleading", "partly_false", "unproven", "true")
 
 
 def build_policy(
-    raw: object, *, source: str, line_of: LineOf, read_lines: TermsReader
+    raw: object, *, source: str, line_of: LineOf, read_lines: TermsReader,
+    extension_keys: Collection[str] = (),
 ) -> Policy:
     """Validate decoded policy data and build a :class:`Policy`.
 
     ``line_of(path)`` gives the line of a key path in the source file;
     ``read_lines(relpath, key_path)`` returns ``(line text, line number)`` pairs of a
     referenced list file (the loader does the I/O, so this stays pure).
+    ``extension_keys`` are category keys that detectors claim: they are kept as
+    :class:`Extension` values for those detectors to validate.
     """
-    v = _Validator(source, line_of, read_lines)
+    v = _Validator(source, line_of, read_lines, extension_keys)
     return v.policy(raw)
 
 
 class _Validator:
-    def __init__(self, source: str, line_of: LineOf, read_lines: TermsReader) -> None:
+    def __init__(self, source: str, line_of: LineOf, read_lines: TermsReader,
+                 extension_keys: Collection[str] = ()) -> None:
         self.source = source
         self.line_of = line_of
         self.read_lines = read_lines
+        self.extension_keys = frozenset(extension_keys) - _CATEGORY_KEYS
 
     def fail(self, path: tuple[str | int, ...], message: str) -> PolicyError:
         return PolicyError(self.source, self.line_of(path), message)
@@ -288,8 +315,8 @@ class _Validator:
     def category(self, cid: str, raw: object, path: tuple[str | int, ...]) -> Category:
         c = self.mapping(raw, path)
         for key in c:
-            if key not in _CATEGORY_KEYS:
-                expected = ", ".join(sorted(_CATEGORY_KEYS))
+            if key not in _CATEGORY_KEYS and key not in self.extension_keys:
+                expected = ", ".join(sorted(_CATEGORY_KEYS | self.extension_keys))
                 raise self.fail((*path, key), f"unknown key {key!r} in category {cid!r}; "
                                               f"expected one of {expected}")
         thresholds: dict[Verdict, float] = {}
@@ -323,7 +350,26 @@ class _Validator:
             models=tuple(self.models(c, path)),
             thresholds=thresholds,
             phonetic=phonetic,
+            extensions={k: self.extension(k, c[k], (*path, k))
+                        for k in c if k in self.extension_keys},
         )
+
+    def extension(self, key: str, value: object, path: tuple[str | int, ...]) -> Extension:
+        lines: dict[tuple[str | int, ...], int] = {}
+
+        def walk(v: object, sub: tuple[str | int, ...]) -> None:
+            line = self.line_of((*path, *sub))
+            if line is not None:
+                lines[sub] = line
+            if isinstance(v, Mapping):
+                for k, x in v.items():
+                    walk(x, (*sub, k))
+            elif isinstance(v, list):
+                for i, x in enumerate(v):
+                    walk(x, (*sub, i))
+
+        walk(value, ())
+        return Extension(key, value, self.source, lines)
 
     def texts(self, raw: object, path: tuple[str | int, ...], *,
               allow_empty: bool = False) -> Mapping[str, str]:
@@ -486,7 +532,11 @@ def _canonical(obj: object) -> object:
             out["factchecks"] = _canonical(obj.factchecks)
         return out
     if isinstance(obj, Category):
-        return {f: _canonical(getattr(obj, f)) for f in obj.__slots__}
+        # no extensions: the version stays what it was before extensions existed
+        return {f: _canonical(getattr(obj, f)) for f in obj.__slots__
+                if f != "extensions" or obj.extensions}
+    if isinstance(obj, Extension):
+        return _canonical(obj.value)
     if isinstance(obj, Mapping):
         return {str(k): _canonical(v) for k, v in obj.items()}
     if isinstance(obj, tuple | list):

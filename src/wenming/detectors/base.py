@@ -45,7 +45,13 @@ class Detector(Protocol):
 DetectorFactory = Callable[[Policy], Detector | None]
 """Builds a detector for a policy, or returns ``None`` when the policy does not use it."""
 
-Register = Callable[[str, DetectorFactory], None]
+
+
+class Register(Protocol):
+    """How a plugin adds a detector; ``policy_keys`` are the category keys it reads."""
+
+    def __call__(self, name: str, factory: DetectorFactory, *,
+                 policy_keys: tuple[str, ...] = ()) -> None: ...
 
 
 class Registry:
@@ -53,11 +59,23 @@ class Registry:
 
     def __init__(self) -> None:
         self._factories: dict[str, DetectorFactory] = {}
+        self._policy_keys: dict[str, str] = {}
 
-    def register(self, name: str, factory: DetectorFactory) -> None:
+    def register(self, name: str, factory: DetectorFactory, *,
+                 policy_keys: tuple[str, ...] = ()) -> None:
         if name in self._factories:
             raise ValueError(f"a detector named {name!r} is already registered")
+        for key in policy_keys:
+            if key in self._policy_keys:
+                raise ValueError(f"category key {key!r} is already read by detector "
+                                 f"{self._policy_keys[key]!r}")
+            self._policy_keys[key] = name
         self._factories[name] = factory
+
+    @property
+    def policy_keys(self) -> frozenset[str]:
+        """The category keys that registered detectors read (beyond the core's own)."""
+        return frozenset(self._policy_keys)
 
     @property
     def names(self) -> list[str]:
