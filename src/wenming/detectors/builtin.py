@@ -6,7 +6,7 @@ A third-party package adds a detector by declaring an entry point in the
 
 from __future__ import annotations
 
-from wenming.detectors import claims, classifier, intent, lexicon, pii, rules, urls
+from wenming.detectors import claims, classifier, intent, lexicon, phishing, pii, rules, urls
 from wenming.detectors.base import Register
 
 
@@ -19,3 +19,4 @@ def register(register: Register) -> None:
     register(claims.NAME, claims.build)
     register(intent.NAME, intent.build, policy_keys=intent.POLICY_KEYS)
     register(pii.NAME, pii.build, policy_keys=pii.POLICY_KEYS)
+    register(phishing.NAME, phishing.build, policy_keys=phishing.POLICY_KEYS)

@@ -55,7 +55,8 @@ KINDS: dict[str, tuple[str, Callable[[str], bool] | None]] = {
     "email": (r"(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*"
               r"\.[a-z]{2,24}", None),
     "cn_plate": (rf"(?<![\u4e00-\u9fff])[{_PROVINCES}][a-z]\s?[a-z0-9]{{5,6}}(?![a-z0-9])", None),
-    "plate": (r"(?<=plate)[^0-9a-z]{0,20}\b(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{5,8}\b", None),
+    # "the plate of the car that hit me: 7abc123" (the span is narrowed to the number)
+    "plate": (r"\bplates?\b[^0-9]{0,40}?\b(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{5,8}\b", None),
     "address": (rf"\b[0-9]{{1,5}}\s+(?:[a-z]+\s+){{1,3}}(?:{_STREET})\b\.?"
                 r"(?:,?\s*(?:apt|unit|suite|#)\s*[0-9a-z]+)?", None),
     "cn_address": (r"[\u4e00-\u9fff]{2,12}(?:路|街|道|巷|弄)[0-9]{1,5}号(?:[0-9]{1,3}(?:栋|幢|号楼))?"
@@ -65,7 +66,8 @@ KINDS: dict[str, tuple[str, Callable[[str], bool] | None]] = {
 }
 _FIND = re.compile("|".join(f"(?P<{k}>{p})" for k, (p, _) in KINDS.items()))
 # A cheap test before the full pattern: a run of digits, an @, or a plate province.
-HINT = re.compile(rf"[0-9]{{4}}|[0-9]{{3}}[ .-][0-9]|@|[{_PROVINCES}][a-z]|(?:小区|花园|公寓)")
+HINT = re.compile(rf"[0-9]{{4}}|[0-9]{{3}}[ .-][0-9]|@|[{_PROVINCES}][a-z]|小区|花园|公寓|plate"
+                  rf"|[0-9]\s+[a-z]+\s+(?:[a-z]+\s+)?(?:{_STREET})\b|(?:路|街|道|巷|弄)[0-9]")
 
 
 def find(text: str) -> Iterator[tuple[str, int, int]]:
@@ -76,4 +78,7 @@ def find(text: str) -> Iterator[tuple[str, int, int]]:
         check = KINDS[kind][1]
         if check is not None and not check(m.group()):
             continue
-        yield kind, m.start(), m.end()
+        start = m.start()
+        if kind == "plate":
+            start = m.end() - len(m.group().split()[-1].split(":")[-1])
+        yield kind, start, m.end()
