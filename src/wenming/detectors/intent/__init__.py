@@ -6,7 +6,7 @@ group and a dehumanising comparison (河南人都是骗子). A category's ``inte
 (see :mod:`wenming.detectors.intent.config` and docs/policy.md) names slot word lists
 and the sequences they form; this detector compiles each sequence once into a regex
 and runs it on the canonical view, only on items where an Aho-Corasick scan found a
-word of the pattern's most selective slot. Reported, quoted or negated uses (``unless``
+word of each of the pattern's required word-list slots. Reported, quoted or negated uses (``unless``
 phrases in the same sentence, an open quotation mark) give no signal.
 """
 
@@ -59,15 +59,6 @@ def compile_sequence(slots: Sequence[Slot], gap: int, *, across: bool = False) -
     return out
 
 
-def _hint_words(p: IntentPattern) -> tuple[str, ...]:
-    """The literals of the most selective required slot (longest shortest word)."""
-    candidates = [s for s in p.slots if not s.optional and s.literals]
-    if not candidates:
-        return ()
-    best = max(candidates, key=lambda s: (min(len(w) for w in s.literals), -len(s.literals)))
-    return best.literals
-
-
 class IntentDetector:
     """Runs the policy's intent patterns over each item's canonical text."""
 
@@ -80,16 +71,34 @@ class IntentDetector:
                       re.compile(p.unless) if p.unless else None)
             for p in patterns
         ]
+        # One Aho-Corasick pass finds every literal slot word; a pattern's regex runs only
+        # when each of its required literal slots has a word in the text.
+        slot_ids: dict[tuple[str, str], int] = {}
         words: dict[str, set[int]] = {}
-        self._always: list[int] = []
-        for i, p in enumerate(patterns):
-            hints = _hint_words(p)
-            if not hints:
-                self._always.append(i)
-            for w in hints:
-                words.setdefault(w, set()).add(i)
-        self._hint_sets = list(words.values())
-        self._hints = (ahocorasick_rs.AhoCorasick(list(words)) if words else None)
+        self._needs: list[frozenset[int]] = []
+        # where a pattern starts with a required word-list slot, its regex is tried only
+        # at the places the scan found one of those words, not at every position
+        self._anchor: list[int | None] = []
+        for p in patterns:
+            need: set[int] = set()
+            for slot in p.slots:
+                if slot.optional or not slot.literals:
+                    continue
+                sid = slot_ids.setdefault((p.category, slot.name), len(slot_ids))
+                need.add(sid)
+                for w in slot.literals:
+                    words.setdefault(w, set()).add(sid)
+            self._needs.append(frozenset(need))
+            first = p.slots[0]
+            self._anchor.append(slot_ids[(p.category, first.name)]
+                                if not first.optional and first.literals else None)
+        self._word_slots = list(words.values())
+        self._by_slot: list[list[int]] = [[] for _ in slot_ids]
+        for i, need in enumerate(self._needs):
+            for sid in need:
+                self._by_slot[sid].append(i)
+        self._always = [i for i, need in enumerate(self._needs) if not need]
+        self._words = ahocorasick_rs.AhoCorasick(list(words)) if words else None
 
     def examples(self) -> list[str]:
         return ["I am going to bomb your school tomorrow", "我要炸了这栋楼",
@@ -98,27 +107,50 @@ class IntentDetector:
     def detect(self, batch: Sequence[Prepared]) -> list[list[Signal]]:
         return [self._detect_one(p) for p in batch]
 
-    def _candidates(self, canonical: str) -> list[int]:
-        found = set(self._always)
-        if self._hints is not None:
-            for wid, _, _ in self._hints.find_matches_as_indexes(canonical, overlapping=True):
-                found |= self._hint_sets[wid]
-        return sorted(found)
+    def _candidates(self, canonical: str) -> tuple[list[int], dict[int, list[int]]]:
+        """Patterns whose word slots all occur, and where each slot's words start."""
+        starts: dict[int, list[int]] = {}
+        if self._words is not None:
+            for wid, start, _ in self._words.find_matches_as_indexes(canonical, overlapping=True):
+                for sid in self._word_slots[wid]:
+                    starts.setdefault(sid, []).append(start)
+        hits: dict[int, int] = {}
+        for sid in starts:
+            for i in self._by_slot[sid]:
+                hits[i] = hits.get(i, 0) + 1
+        found = [i for i, n in hits.items() if n == len(self._needs[i])]
+        return sorted(found + self._always), starts
 
     def _detect_one(self, prepared: Prepared) -> list[Signal]:
         norm = prepared.norm
         canonical = norm.canonical
         out: list[Signal] = []
-        for i in self._candidates(canonical):
+        # categories often share a pattern (the same context words): match it once
+        seen: dict[tuple[str, str | None, bool], tuple[int, int] | None] = {}
+        candidates, starts = self._candidates(canonical)
+        for i in candidates:
             c = self.compiled[i]
-            for m in c.regex.finditer(canonical):
-                if m.end() == m.start() or not self._counts(c, canonical, m.start(), m.end()):
-                    continue
-                start, end = norm.canonical_span(*m.span())
-                out.append(Signal(c.pattern.category, c.pattern.weight, NAME, start, end,
-                                  prepared.item.text[start:end], self._detail(c.pattern)))
-                break
+            key = (c.regex.pattern, c.pattern.unless, c.pattern.skip_quoted)
+            if key not in seen:
+                sid = self._anchor[i]
+                seen[key] = self._first(c, canonical,
+                                        sorted(set(starts[sid])) if sid is not None else None)
+            span = seen[key]
+            if span is None:
+                continue
+            start, end = norm.canonical_span(*span)
+            out.append(Signal(c.pattern.category, c.pattern.weight, NAME, start, end,
+                              prepared.item.text[start:end], self._detail(c.pattern)))
         return out
+
+    def _first(self, c: _Compiled, canonical: str,
+               anchors: list[int] | None) -> tuple[int, int] | None:
+        found = (c.regex.finditer(canonical) if anchors is None else
+                 (m for m in (c.regex.match(canonical, a) for a in anchors) if m is not None))
+        for m in found:
+            if m.end() > m.start() and self._counts(c, canonical, m.start(), m.end()):
+                return m.span()
+        return None
 
     @staticmethod
     def _detail(p: IntentPattern) -> dict[str, object]:
