@@ -94,10 +94,10 @@ class IntentDetector:
                                 if not first.optional and first.literals else None)
         self._word_slots = list(words.values())
         self._by_slot: list[list[int]] = [[] for _ in slot_ids]
-        for i, need in enumerate(self._needs):
-            for sid in need:
+        for i, needed in enumerate(self._needs):
+            for sid in needed:
                 self._by_slot[sid].append(i)
-        self._always = [i for i, need in enumerate(self._needs) if not need]
+        self._always = [i for i, needed in enumerate(self._needs) if not needed]
         self._words = ahocorasick_rs.AhoCorasick(list(words)) if words else None
 
     def examples(self) -> list[str]:
