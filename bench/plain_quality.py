@@ -8,6 +8,7 @@ and the CPU cost of each screening stage (normalize, each detector, decide) in Â
 item on the plain sets plus the bundled example posts, repeated. Usage::
 
     .venv/bin/python bench/plain_quality.py [--policy FILE] [--show 10] [--speed-items 20000]
+        [--set plain|plain_fresh]
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from wenming.policies import default_examples_path
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def load(lang: str) -> list[dict[str, object]]:
-    with (DATA / f"plain_{lang}.jsonl").open(encoding="utf-8") as f:
+def load(lang: str, name: str = "plain") -> list[dict[str, object]]:
+    with (DATA / f"{name}_{lang}.jsonl").open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
@@ -38,12 +39,15 @@ def main() -> None:
     ap.add_argument("--policy", type=Path, default=None)
     ap.add_argument("--show", type=int, default=10, help="misses and false actions to print")
     ap.add_argument("--speed-items", type=int, default=20_000, help="0 skips the speed part")
+    ap.add_argument("--set", default="plain", choices=["plain", "plain_fresh"],
+                    help="plain: the main sets; plain_fresh: the smaller set written after "
+                         "the rules (bench/data/README.md)")
     args = ap.parse_args()
     screener = Screener.from_policy(args.policy)
     print(f"policy {screener.policy.version}\n")
     totals = Counter[str]()
     for lang in ("en", "zh"):
-        rows = load(lang)
+        rows = load(lang, args.set)
         items = [Item(id=str(r["id"]), text=str(r["text"]), lang=lang) for r in rows]
         decisions = screener.screen(items)
         per_kind: dict[str, list[int]] = {}

@@ -100,3 +100,14 @@ def test_extension_keys_keep_the_version_of_policies_without_them(tmp_path: Path
     v2 = parse_policy(with_intents, base_dir=tmp_path).version
     assert v1 != v2
     assert parse_policy(plain, base_dir=tmp_path).categories["c"].extensions == {}
+
+
+def test_dampening_is_named_in_the_reasons(intents: Screener) -> None:
+    d = intents.screen_one("Police said: I will bomb your house, I will hurt your dog")
+    assert d.verdict.value == "allow" and d.reasons[0].startswith("allow")
+    from wenming.core.decide import combine
+    from wenming.core.model import Signal
+
+    damp = Signal("threats", 0.5, "intent", detail={"rule": "ctx", "dampen": True})
+    assert combine([Signal("threats", 0.8, "x"), damp]) == {"threats": pytest.approx(0.4)}
+    assert combine([damp]) == {}

@@ -105,6 +105,8 @@ def decide(item_id: str, signals: Iterable[Signal], policy: Policy) -> Decision:
 
 def _describe(s: Signal) -> str:
     d = s.detail
+    if d.get("dampen"):
+        return f"context {d.get('rule', '')!r} scaling by {1 - s.score:.2f} ({s.detector})"
     if "term" in d:
         via = "" if d.get("via") in (None, "exact") else f" via {d['via']}"
         return f"term {d['term']!r}{via} ({s.detector})"
