@@ -7,6 +7,10 @@ matching the same characters) count once, at their best score. Each category's s
 maps to the strongest action whose threshold it reaches; the item's verdict is the
 strongest over all categories, and its labels are the categories that reached their
 lowest threshold.
+
+A signal whose ``detail`` carries ``dampen: true`` is context, not a finding: a police
+notice, a news report, counter-speech. It does not add to its category's score but
+scales it by ``1 - score``, so words quoted in a warning are not acted on alone.
 """
 
 from __future__ import annotations
@@ -28,14 +32,18 @@ def _finding(signal: Signal) -> tuple[str, str]:
 def combine(signals: Iterable[Signal]) -> dict[str, float]:
     """Category scores: noisy-OR over distinct findings, each at its best score."""
     by_category: dict[str, list[Signal]] = {}
+    damp: dict[str, float] = {}
     for s in signals:
-        by_category.setdefault(s.category, []).append(s)
+        if s.detail.get("dampen"):
+            damp[s.category] = min(damp.get(s.category, 1.0), 1.0 - min(max(s.score, 0.0), 1.0))
+        else:
+            by_category.setdefault(s.category, []).append(s)
     scores: dict[str, float] = {}
     for category, found in by_category.items():
         miss = 1.0
         for score in _finding_scores(found):
             miss *= 1.0 - min(max(score, 0.0), 1.0)
-        scores[category] = 1.0 - miss
+        scores[category] = (1.0 - miss) * damp.get(category, 1.0)
     return scores
 
 
@@ -97,6 +105,8 @@ def decide(item_id: str, signals: Iterable[Signal], policy: Policy) -> Decision:
 
 def _describe(s: Signal) -> str:
     d = s.detail
+    if d.get("dampen"):
+        return f"context {d.get('rule', '')!r} scaling by {1 - s.score:.2f} ({s.detector})"
     if "term" in d:
         via = "" if d.get("via") in (None, "exact") else f" via {d['via']}"
         return f"term {d['term']!r}{via} ({s.detector})"

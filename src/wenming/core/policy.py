@@ -94,6 +94,36 @@ class Policy:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """One category's value of a key a detector plugin reads, with the line of every part.
+
+    :meth:`PolicyReader.extension` builds it, so a plugin can validate a nested value
+    (``intents:``, ``pii:``, ...) in its own module and still name the file and line of
+    a fault with :meth:`fail`.
+    """
+
+    key: str
+    value: Any
+    source: str
+    lines: Mapping[tuple[str | int, ...], int]
+
+    def fail(self, path: tuple[str | int, ...], message: str) -> PolicyError:
+        """An error at ``path`` inside this key's value (its nearest known line)."""
+        while path and path not in self.lines:
+            path = path[:-1]
+        return PolicyError(self.source, self.lines.get(path), message)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionPart:
+    """A plugin part parsed from per-category :class:`Extension` values: ``raw`` (by
+    category, what the policy version hashes) and ``parsed`` (what the detector uses)."""
+
+    raw: Mapping[str, Any]
+    parsed: tuple[Any, ...]
+
+
 LineOf = Callable[[tuple[str | int, ...]], int | None]
 TermsReader = Callable[[str, tuple[str | int, ...]], list[tuple[str, int]]]
 KeyPath = tuple[str | int, ...]
@@ -306,6 +336,26 @@ class PolicyReader:
         out += [line for line, _, _ in self.file_lines(c, path, file_key)]
         return out
 
+    def extension(self, cid: str, key: str) -> Extension:
+        """Category ``cid``'s value of ``key``, with the line of every nested part."""
+        path: KeyPath = ("categories", cid, key)
+        value = self.category_raw(cid)[key]
+        lines: dict[KeyPath, int] = {}
+
+        def walk(v: object, sub: KeyPath) -> None:
+            line = self.line_of((*path, *sub))
+            if line is not None:
+                lines[sub] = line
+            if isinstance(v, Mapping):
+                for k, x in v.items():
+                    walk(x, (*sub, k))
+            elif isinstance(v, list):
+                for i, x in enumerate(v):
+                    walk(x, (*sub, i))
+
+        walk(value, ())
+        return Extension(key, value, self.source, lines)
+
     def file_of(self, c: Mapping[str, Any], kpath: KeyPath) -> str:
         """The list file named at ``kpath`` (for errors that point into that file)."""
         value: Any = c
@@ -330,11 +380,13 @@ def _canonical(obj: object) -> object:
                 "reason_templates": _canonical(obj.reason_templates)}
     if isinstance(obj, Category):
         return {f: _canonical(getattr(obj, f)) for f in obj.__slots__}
+    if isinstance(obj, Extension | ExtensionPart):
+        return _canonical(obj.value if isinstance(obj, Extension) else obj.raw)
     if isinstance(obj, Mapping):
         return {str(k): _canonical(v) for k, v in obj.items()}
-    if isinstance(obj, tuple | list | frozenset):
-        if isinstance(obj, frozenset):
-            return sorted(_canonical(x) for x in obj)  # type: ignore[type-var]
+    if isinstance(obj, frozenset):
+        return sorted(str(_canonical(x)) for x in obj)
+    if isinstance(obj, tuple | list):
         return [_canonical(x) for x in obj]
     if hasattr(obj, "__slots__"):
         return {f: _canonical(getattr(obj, f)) for f in obj.__slots__}

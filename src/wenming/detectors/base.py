@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from wenming.core.model import Item, Signal
 from wenming.core.normalize import Normalized
-from wenming.core.policy import Category, Policy, PolicyReader
+from wenming.core.policy import Category, Extension, ExtensionPart, Policy, PolicyReader
 
 if TYPE_CHECKING:
     from wenming.detectors.claims.embed import E5Embedder
@@ -178,3 +178,32 @@ class Registry:
             hook: Callable[[Register], None] = ep.load()
             hook(registry.register)
         return registry
+
+
+def extension_plugin(
+    *,
+    name: str,
+    version: str,
+    key: str,
+    parse: Callable[[Extension, str], Any],
+    build: Callable[[list[Any]], Detector],
+) -> DetectorPlugin:
+    """A plugin for a detector that reads one category key holding a nested value:
+    ``parse(extension, category)`` validates one category's value (errors through
+    ``extension.fail``) when the policy loads; ``build(parsed)`` makes the detector from
+    every category's parsed value."""
+
+    def parse_part(reader: PolicyReader, categories: Mapping[str, Category]) -> object | None:
+        cids = [cid for cid in categories if key in reader.category_raw(cid)]
+        if not cids:
+            return None
+        exts = {cid: reader.extension(cid, key) for cid in cids}
+        return ExtensionPart(raw={cid: e.value for cid, e in exts.items()},
+                             parsed=tuple(parse(e, cid) for cid, e in exts.items()))
+
+    def build_detector(policy: Policy, _resources: Resources) -> Detector | None:
+        part = policy.part(name)
+        return build(list(part.parsed)) if isinstance(part, ExtensionPart) else None
+
+    return DetectorPlugin(name=name, version=version, build=build_detector, parse=parse_part,
+                          category_keys=frozenset({key}))

@@ -7,6 +7,7 @@ its :class:`~wenming.detectors.base.DetectorPlugin` to ``register`` (docs/detect
 
 from __future__ import annotations
 
+from wenming.detectors import intent, phishing, pii
 from wenming.detectors.base import Register
 from wenming.detectors.claims import detector as claims
 from wenming.detectors.classifier import detector as classifier
@@ -22,3 +23,6 @@ def register(register: Register) -> None:
     register(urls.PLUGIN)
     register(classifier.PLUGIN)
     register(claims.PLUGIN)
+    register(intent.PLUGIN)
+    register(pii.PLUGIN)
+    register(phishing.PLUGIN)
