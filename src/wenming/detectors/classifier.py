@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wenming.classify.model import Model, load_model
+from wenming.classify.heads import MultiHead, is_multihead, split_name
+from wenming.classify.model import Model, find_model, load_model
 from wenming.core.model import Signal
 from wenming.core.normalize import has_han
 from wenming.core.policy import ModelRef, Policy
@@ -32,6 +33,8 @@ NAME = "classifier"
 VERSION = "1"
 
 _EXAMPLES = {
+    "zh-harms": "我要炸了这栋楼，明天就动手",
+    "en-harms": "I am going to bomb your school tomorrow",
     "zh-offensive": "你们这些黑鬼都是垃圾，滚出中国",
     "en-offensive": "shut up you stupid fucking idiot",
     "en-spam": "WINNER!! You have won a £1000 prize. Call 09061701461 now to claim, T&C apply",
@@ -67,19 +70,24 @@ class ClassifierDetector:
         uses: dict[str, list[_Use]],
         *,
         cascade: bool | None = None,
+        multi: dict[str, MultiHead] | None = None,
     ) -> None:
         self.models = models
+        self.multi = multi or {}  # multi-head models by base name; uses name "base:head"
         self.uses = uses
         self.cascade = cascade  # None: follow WENMING_CASCADE (off unless "on")
 
     def examples(self) -> list[str]:
-        return [_EXAMPLES[n] for n in self.models if n in _EXAMPLES]
+        names = [*self.multi, *self.models]
+        return [_EXAMPLES[n] for n in names if n in _EXAMPLES]
 
     def detect(self, batch: Sequence[Prepared]) -> list[list[Signal]]:
         out: list[list[Signal]] = [[] for _ in batch]
+        langs = [_lang(p) for p in batch]
+        for base, heads in self.multi.items():
+            self._detect_heads(base, heads, batch, langs, out)
         for name, model in self.models.items():
             uses = self.uses[name]
-            langs = [_lang(p) for p in batch]
             wanted = [i for i, lang in enumerate(langs) if any(u.accepts(lang) for u in uses)]
             if not wanted:
                 continue
@@ -99,6 +107,38 @@ class ClassifierDetector:
                         )
         return out
 
+    def _detect_heads(
+        self,
+        base: str,
+        model: MultiHead,
+        batch: Sequence[Prepared],
+        langs: list[str],
+        out: list[list[Signal]],
+    ) -> None:
+        """Score a batch once with a multi-head model; each named head is one column."""
+        names = [n for n in self.uses if split_name(n)[0] == base and split_name(n)[1]]
+        wanted = [
+            i for i, lang in enumerate(langs)
+            if any(u.accepts(lang) for n in names for u in self.uses[n])
+        ]
+        if not wanted:
+            return
+        proba = model.proba([batch[i].norm.canonical for i in wanted])
+        for name in names:
+            column = proba[:, model.index(split_name(name)[1] or "")].tolist()
+            detail = {"model": name, "model_version": model.version, "stage": "fast"}
+            for i, score in zip(wanted, column, strict=True):
+                for use in self.uses[name]:
+                    if use.accepts(langs[i]) and score * use.ref.weight >= use.floor:
+                        out[i].append(
+                            Signal(
+                                category=use.category,
+                                score=score * use.ref.weight,
+                                detector=NAME,
+                                detail=detail,
+                            )
+                        )
+
 
 def build(policy: Policy, *, cascade: bool | None = None) -> Detector | None:
     """The classifier detector for ``policy``, or ``None`` when no category names a model.
@@ -114,5 +154,14 @@ def build(policy: Policy, *, cascade: bool | None = None) -> Detector | None:
             )
     if not uses:
         return None
-    models = {name: load_model(name) for name in uses}
-    return ClassifierDetector(models, uses, cascade=cascade)
+    models: dict[str, Model] = {}
+    multi: dict[str, MultiHead] = {}
+    for name in uses:
+        base, head = split_name(name)
+        if head is not None and base not in multi and is_multihead(find_model(base)):
+            multi[base] = MultiHead.load(find_model(base))
+        if head is not None and base in multi:
+            multi[base].index(head)  # an unknown head fails here, when the policy loads
+        else:
+            models[name] = load_model(name)
+    return ClassifierDetector(models, uses, cascade=cascade, multi=multi)

@@ -1,0 +1,102 @@
+"""Train the per-category models ``zh-harms`` and ``en-harms`` shipped in src/wenming/models.
+
+    python scripts/train_harms.py [--datasets ../shared/datasets] [--only zh-harms]
+
+``make models`` runs this after scripts/train_models.py. The data (public sets and
+training/, see wenming.classify.harms) and the seeds are fixed, so a rerun gives the
+same weights. Each model is evaluated on the sets kept out of its training
+(wenming.classify.harms_eval) and the figures go into its card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from wenming.classify import harms, harms_eval
+from wenming.classify.features import FeatureSpec
+from wenming.classify.heads_train import train_heads
+from wenming.classify.public import SOURCES
+from wenming.classify.train import TrainOptions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+WRITTEN = {
+    "id": "wenming-training",
+    "name": "wenming's written examples (training/, templates x slot vocabularies)",
+    "licence": "Apache-2.0",
+    "citation": "written by the wenming project; see training/README.md",
+}
+EXTRA_SOURCES = {
+    "hatexplain": {
+        "name": "HateXplain (majority labels, official splits)",
+        "licence": "MIT",
+        "citation": "Mathew et al., HateXplain, AAAI 2021",
+    },
+    "tweeteval_hate": {
+        "name": "TweetEval hate (HatEval 2019)",
+        "licence": "TweetEval: no restrictions stated; HatEval data licence not stated",
+        "citation": "Barbieri et al., TweetEval, Findings of EMNLP 2020; Basile et al., "
+        "SemEval-2019 Task 5",
+    },
+    "sms_smishing_en": {
+        "name": "SMS smishing collection (Mendeley, SMISH_DT)",
+        "licence": "CC BY 4.0",
+        "citation": "Mishra & Soni, SMS Phishing Dataset for Machine Learning and Pattern "
+        "Recognition, Mendeley Data 2022",
+    },
+}
+OPTIONS = {
+    "zh-harms": TrainOptions(spec=FeatureSpec(1, 3, 0, 0), c=8.0, max_features=150_000),
+    "en-harms": TrainOptions(
+        spec=FeatureSpec(1, 4, 1, 2, fold_digits=False), c=8.0, min_df=3, max_features=200_000
+    ),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
+    ap.add_argument("--training", type=Path, default=ROOT / "training")
+    ap.add_argument("--out", type=Path, default=ROOT / "src" / "wenming" / "models")
+    ap.add_argument("--only", action="append", choices=sorted(OPTIONS))
+    args = ap.parse_args(argv)
+    if not args.datasets.is_dir():
+        print(f"no data sets at {args.datasets}; pass --datasets", file=sys.stderr)
+        return 2
+    for name in args.only or list(OPTIONS):
+        lang = name.split("-")[0]
+        started = time.perf_counter()
+        if lang == "zh":
+            data = harms.zh_data(args.datasets, args.training)
+            sources = [{"id": "cold", **SOURCES["cold"]}, WRITTEN]
+        else:
+            data = harms.en_data(args.datasets, args.training)
+            sources = [
+                {"id": s, **SOURCES[s]} for s in ("olid", "sms_spam")
+            ] + [{"id": k, **v} for k, v in EXTRA_SOURCES.items()] + [WRITTEN]
+        model = train_heads(
+            data, name=name, options=OPTIONS[name], lang=lang, sources=sources,
+            progress=lambda m: print(m, flush=True),
+        )
+        seconds = time.perf_counter() - started
+        sets = harms_eval.written_sets(args.training, lang) + harms_eval.public_sets(
+            args.datasets, lang
+        )
+        evaluation = harms_eval.evaluate(model, sets)
+        card = {**model.card, "evaluation": evaluation, "training_seconds": round(seconds, 1)}
+        saved = replace(model, card=card).save(args.out / name)
+        for ev in evaluation:
+            print(
+                f"{saved.version:<22} {ev['kind']:<9} {ev['data']:<36} {ev['head']:<16} "
+                f"n={ev['n']:<6} P={ev['precision']:.3f} R={ev['recall']:.3f} "
+                f"acc={ev['accuracy']:.4f} mF1={ev['macro_f1']:.4f} auc={ev['auc']}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
