@@ -47,12 +47,26 @@ def _pct(x: float) -> str:
 
 def heads_table(datasets: Path) -> tuple[Table, dict[str, float], float]:
     """Every head on every evaluation set; returns the table, figures and items/s."""
-    table = Table(title="per-category models (zh-harms, en-harms) at each head's decision "
-                  "threshold; written = training/heldout, never trained on")
-    for col in ("model", "kind", "set", "head", "n", "pos", "P", "R", "macro-F1", "AUC",
-                "published"):
-        table.add_column(col, justify="left" if col in ("model", "kind", "set", "head",
-                                                        "published") else "right")
+    table = Table(
+        title="per-category models (zh-harms, en-harms) at each head's decision "
+        "threshold; written = training/heldout, never trained on"
+    )
+    for col in (
+        "model",
+        "kind",
+        "set",
+        "head",
+        "n",
+        "pos",
+        "P",
+        "R",
+        "macro-F1",
+        "AUC",
+        "published",
+    ):
+        table.add_column(
+            col, justify="left" if col in ("model", "kind", "set", "head", "published") else "right"
+        )
     found: dict[str, float] = {}
     speeds = []
     for lang in ("zh", "en"):
@@ -64,18 +78,34 @@ def heads_table(datasets: Path) -> tuple[Table, dict[str, float], float]:
             speeds.append(len(s.texts) / (time.perf_counter() - start))
             f = harms_eval.figures(s.y, p, model.heads[model.index(s.head)].threshold)
             found[f"{model.name}:{s.head}:{s.name}"] = f["macro_f1"]
-            table.add_row(model.name, s.kind, s.name, s.head, str(f["n"]), str(f["positives"]),
-                          _pct(f["precision"]), _pct(f["recall"]), _pct(f["macro_f1"]),
-                          "-" if f["auc"] is None else _pct(f["auc"]),
-                          PUBLISHED.get(s.name, ""))
+            table.add_row(
+                model.name,
+                s.kind,
+                s.name,
+                s.head,
+                str(f["n"]),
+                str(f["positives"]),
+                _pct(f["precision"]),
+                _pct(f["recall"]),
+                _pct(f["macro_f1"]),
+                "-" if f["auc"] is None else _pct(f["auc"]),
+                PUBLISHED.get(s.name, ""),
+            )
     return table, found, float(np.median(speeds))
 
 
 def _split(data: Labelled, test: bool) -> Labelled:
-    keep = [i for i, t in enumerate(data.texts)
-            if (int(hashlib.sha256(t.encode()).hexdigest()[:8], 16) % 5 == 0) == test]
-    return Labelled([data.texts[i] for i in keep], [data.labels[i] for i in keep],
-                    data.sha256, data.source + ("/test" if test else "/train"))
+    keep = [
+        i
+        for i, t in enumerate(data.texts)
+        if (int(hashlib.sha256(t.encode()).hexdigest()[:8], 16) % 5 == 0) == test
+    ]
+    return Labelled(
+        [data.texts[i] for i in keep],
+        [data.labels[i] for i in keep],
+        data.sha256,
+        data.source + ("/test" if test else "/train"),
+    )
 
 
 def _labelled(sets: list[tuple[str, int]], source: str) -> Labelled:
@@ -84,10 +114,14 @@ def _labelled(sets: list[tuple[str, int]], source: str) -> Labelled:
 
 def transfer_table(datasets: Path) -> Table:
     """Train NB-LR on one set, test on its own test split and on another set's."""
-    hx_tr = _labelled([(t, int(c == "hatespeech")) for t, c in harms.hatexplain(datasets, "train")],
-                      "hatexplain/train")
-    hx_te = _labelled([(t, int(c == "hatespeech")) for t, c in harms.hatexplain(datasets, "test")],
-                      "hatexplain/test")
+    hx_tr = _labelled(
+        [(t, int(c == "hatespeech")) for t, c in harms.hatexplain(datasets, "train")],
+        "hatexplain/train",
+    )
+    hx_te = _labelled(
+        [(t, int(c == "hatespeech")) for t, c in harms.hatexplain(datasets, "test")],
+        "hatexplain/test",
+    )
     te_tr = _labelled(harms.tweeteval_hate(datasets, "train"), "tweeteval_hate/train")
     te_te = _labelled(harms.tweeteval_hate(datasets, "test"), "tweeteval_hate/test")
     sw = swsr(datasets)
@@ -98,25 +132,35 @@ def transfer_table(datasets: Path) -> Table:
         ("en", hx_tr, hx_te, te_te),
         ("en", te_tr, te_te, hx_te),
     ]
-    table = Table(title="cross-data-set transfer (NB-LR trained here, fast stage; macro-F1 at "
-                  "the out-of-fold threshold)")
+    table = Table(
+        title="cross-data-set transfer (NB-LR trained here, fast stage; macro-F1 at "
+        "the out-of-fold threshold)"
+    )
     for col in ("train", "in-domain test", "mF1", "AUC", "other set", "mF1 ", "AUC ", "gap"):
-        table.add_column(col, justify="left" if col in ("train", "in-domain test", "other set")
-                         else "right")
+        table.add_column(
+            col, justify="left" if col in ("train", "in-domain test", "other set") else "right"
+        )
     for lang, tr, te, other in pairs:
         spec = FeatureSpec(1, 3, 0, 0) if lang == "zh" else FeatureSpec(1, 4, 1, 2, False)
         model = train(tr, name="transfer", options=TrainOptions(spec=spec, c=8.0, folds=3))
         res = []
         for data in (te, other):
-            labels, scores = model.predict(data.texts, cascade=False)
+            _, scores = model.predict(data.texts, cascade=False)
             y = np.array([v == model.positive for v in data.labels])
             f = harms_eval.figures(y, scores, model.threshold)
             res.append(f)
         gap = res[1]["macro_f1"] - res[0]["macro_f1"]
         mark = "[green]" if gap >= -0.10 else "[yellow]"
-        table.add_row(tr.source, te.source, _pct(res[0]["macro_f1"]), _pct(res[0]["auc"] or 0),
-                      other.source, _pct(res[1]["macro_f1"]), _pct(res[1]["auc"] or 0),
-                      f"{mark}{gap:+.3f}[/]")
+        table.add_row(
+            tr.source,
+            te.source,
+            _pct(res[0]["macro_f1"]),
+            _pct(res[0]["auc"] or 0),
+            other.source,
+            _pct(res[1]["macro_f1"]),
+            _pct(res[1]["auc"] or 0),
+            f"{mark}{gap:+.3f}[/]",
+        )
     return table
 
 
@@ -129,8 +173,17 @@ def _harmful(row: dict[str, Any]) -> bool:
         return bool(row["labels"])
     for key in ("label", "category", "expect", "expected"):
         if key in row:
-            return str(row[key]).lower() not in ("", "0", "clean", "none", "allow", "ok",
-                                                 "false", "benign", "safe")
+            return str(row[key]).lower() not in (
+                "",
+                "0",
+                "clean",
+                "none",
+                "allow",
+                "ok",
+                "false",
+                "benign",
+                "safe",
+            )
     raise ValueError(f"cannot tell whether this row is harmful: {sorted(row)}")
 
 

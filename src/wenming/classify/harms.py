@@ -24,6 +24,7 @@ import csv
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,7 @@ HEADS = (
     "prohibited_goods",
 )
 WRITTEN_WEIGHT = 4.0
-"""Written rows weigh four times as much: they are few beside the public sets and label every head."""
+"""Written rows weigh four times as much: few beside the public sets, they label every head."""
 
 _Row = tuple[str, dict[str, int] | None, str, float]  # text, {head: 0/1} (None: all 0), group
 
@@ -50,17 +51,17 @@ def _in_test(text: str) -> bool:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % 5 == 0
 
 
-def written(root: Path, lang: str, folder: str | None = None) -> list[dict[str, object]]:
+def written(root: Path, lang: str, folder: str | None = None) -> list[dict[str, Any]]:
     """wenming's own labelled rows for ``lang`` (``training/<lang>/*.jsonl``)."""
     base = root / (folder or lang)
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     for path in sorted(base.glob("*.jsonl")):
         with path.open(encoding="utf-8") as f:
             rows.extend(json.loads(line) for line in f if line.strip())
     return [r for r in rows if r.get("lang", lang) == lang]
 
 
-def heldout(root: Path, lang: str) -> list[dict[str, object]]:
+def heldout(root: Path, lang: str) -> list[dict[str, Any]]:
     """The written rows training never sees (``training/heldout/<lang>.jsonl``)."""
     path = root / "heldout" / f"{lang}.jsonl"
     with path.open(encoding="utf-8") as f:
@@ -73,8 +74,11 @@ def hatexplain(datasets: Path, split: str) -> list[tuple[str, str]]:
     ids = set(json.loads((base / "post_id_divisions.json").read_text())[split])
     names = {"0": "normal", "1": "hatespeech", "2": "offensive"}
     with (base / "092-HateXplain.csv").open(encoding="utf-8", newline="") as f:
-        return [(r["text"], names[r["category"]]) for r in csv.DictReader(f)
-                if r[""] in ids and r["category"] in names]
+        return [
+            (r["text"], names[r["category"]])
+            for r in csv.DictReader(f)
+            if r[""] in ids and r["category"] in names
+        ]
 
 
 def tweeteval_hate(datasets: Path, split: str) -> list[tuple[str, int]]:
@@ -120,7 +124,7 @@ def _assemble(rows: list[_Row], sources: dict[str, int]) -> HeadData:
 def _written_rows(training: Path, lang: str) -> list[_Row]:
     out: list[_Row] = []
     for r in written(training, lang):
-        labels = {h: int(h in r["labels"]) for h in HEADS}  # type: ignore[operator]
+        labels = {h: int(h in r["labels"]) for h in HEADS}
         out.append((str(r["text"]), labels, str(r["template"]), WRITTEN_WEIGHT))
     return out
 

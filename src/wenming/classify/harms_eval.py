@@ -39,8 +39,11 @@ def written_sets(training: Path, lang: str) -> list[EvalSet]:
     rows = harms.heldout(training, lang)
     out = []
     for head in harms.HEADS:
-        pick = [(str(r["text"]), int(head in r["labels"])) for r in rows  # type: ignore[operator]
-                if head in r["labels"] or not r["labels"]]  # type: ignore[operator]
+        pick = [
+            (str(r["text"]), int(head in r["labels"]))
+            for r in rows
+            if head in r["labels"] or not r["labels"]
+        ]
         if any(y for _, y in pick):
             out.append(_set(f"training/heldout/{lang}", head, "written", pick))
     return out
@@ -52,10 +55,18 @@ def public_sets(datasets: Path, lang: str) -> list[EvalSet]:
         cold = public.cold(datasets, "test")
         swsr = public.swsr(datasets)
         return [
-            _set("COLD test", "hate", "in-domain",
-                 [(t, int(y == "1")) for t, y in zip(cold.texts, cold.labels, strict=True)]),
-            _set("SWSR (sexism)", "hate", "transfer",
-                 [(t, int(y == "1")) for t, y in zip(swsr.texts, swsr.labels, strict=True)]),
+            _set(
+                "COLD test",
+                "hate",
+                "in-domain",
+                [(t, int(y == "1")) for t, y in zip(cold.texts, cold.labels, strict=True)],
+            ),
+            _set(
+                "SWSR (sexism)",
+                "hate",
+                "transfer",
+                [(t, int(y == "1")) for t, y in zip(swsr.texts, swsr.labels, strict=True)],
+            ),
         ]
     olid = public.olid(datasets, "test")
     hx = harms.hatexplain(datasets, "test")
@@ -68,19 +79,38 @@ def public_sets(datasets: Path, lang: str) -> list[EvalSet]:
     with (datasets / "davidson_hate_offensive" / "labeled_data.csv").open(encoding="utf-8") as f:
         dav_class = [r["class"] for r in csv.DictReader(f)]
     return [
-        _set("OLID-A test", "harassment", "in-domain",
-             [(t, int(y == "1")) for t, y in zip(olid.texts, olid.labels, strict=True)]),
-        _set("HateXplain test", "hate", "in-domain",
-             [(t, int(c == "hatespeech")) for t, c in hx]),
+        _set(
+            "OLID-A test",
+            "harassment",
+            "in-domain",
+            [(t, int(y == "1")) for t, y in zip(olid.texts, olid.labels, strict=True)],
+        ),
+        _set("HateXplain test", "hate", "in-domain", [(t, int(c == "hatespeech")) for t, c in hx]),
         _set("TweetEval hate test", "hate", "in-domain", te),
-        _set("SMS Spam test", "spam", "in-domain",
-             [(t, int(y == "1")) for t, y in zip(sms.texts, sms.labels, strict=True)]),
-        _set("SMS smishing test", "fraud", "in-domain",
-             [(t, int(c == "smishing")) for t, c in sm if c != "spam"]),
-        _set("Davidson hate vs neither", "hate", "transfer",
-             [(t, int(c == "0")) for t, c in zip(dav.texts, dav_class, strict=True) if c != "1"]),
-        _set("Davidson offensive+hate vs neither", "harassment", "transfer",
-             [(t, int(c != "2")) for t, c in zip(dav.texts, dav_class, strict=True)]),
+        _set(
+            "SMS Spam test",
+            "spam",
+            "in-domain",
+            [(t, int(y == "1")) for t, y in zip(sms.texts, sms.labels, strict=True)],
+        ),
+        _set(
+            "SMS smishing test",
+            "fraud",
+            "in-domain",
+            [(t, int(c == "smishing")) for t, c in sm if c != "spam"],
+        ),
+        _set(
+            "Davidson hate vs neither",
+            "hate",
+            "transfer",
+            [(t, int(c == "0")) for t, c in zip(dav.texts, dav_class, strict=True) if c != "1"],
+        ),
+        _set(
+            "Davidson offensive+hate vs neither",
+            "harassment",
+            "transfer",
+            [(t, int(c != "2")) for t, c in zip(dav.texts, dav_class, strict=True)],
+        ),
     ]
 
 

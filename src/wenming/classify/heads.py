@@ -110,8 +110,13 @@ class MultiHead:
             "name": self.name,
             "features": self.spec.to_dict(),
             "heads": [
-                {"name": h.name, "a": h.a, "b": h.b, "threshold": h.threshold,
-                 "thresholds": h.thresholds}
+                {
+                    "name": h.name,
+                    "a": h.a,
+                    "b": h.b,
+                    "threshold": h.threshold,
+                    "thresholds": h.thresholds,
+                }
                 for h in self.heads
             ],
         }

@@ -6,6 +6,8 @@ Every head is an NB-weighted logistic regression on the rows it knows, predicted
 out-of-fold with *grouped* folds (rows generated from one written template share a
 group, so a template is never on both sides of a fold), Platt-calibrated and given
 its decision threshold on those held-out scores, then refitted on all its rows.
+Calibration weights both classes equally (:func:`_balanced_platt`): a score is the
+probability under equal priors, not under the training mix's base rate.
 
 Needs scikit-learn and scipy (the ``[train]`` extra); scoring needs numpy only.
 """
@@ -23,10 +25,10 @@ import numpy.typing as npt
 from wenming.classify.features import F32
 from wenming.classify.heads import Head, MultiHead
 from wenming.classify.metrics import best_threshold, roc_auc, threshold_for_precision
+from wenming.classify.model import Calibration
 from wenming.classify.train import (
     TrainOptions,
     _nb_ratio,
-    _platt,
     _wenming_version,
     build_vocabulary,
     matrix,
@@ -47,13 +49,29 @@ class HeadData:
     sources: dict[str, int]
 
 
-def _fit(x: Any, y: npt.NDArray[np.bool_], w: npt.NDArray[np.float64], c: float) -> tuple[F32, float]:
+def _fit(
+    x: Any, y: npt.NDArray[np.bool_], w: npt.NDArray[np.float64], c: float
+) -> tuple[F32, float]:
     from sklearn.linear_model import LogisticRegression  # training-only dependency
 
     r = _nb_ratio(x, y)
     clf = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
     clf.fit(x.multiply(r).tocsr(), y.astype(np.int64), sample_weight=w)
     return (clf.coef_[0] * r).astype(np.float32), float(clf.intercept_[0])
+
+
+def _balanced_platt(z: npt.NDArray[np.float64], y: npt.NDArray[np.bool_]) -> Calibration:
+    """Platt scaling with both classes weighted equally (probability under equal priors).
+
+    A head's training mix is nothing like traffic (a few hundred threats beside tens of
+    thousands of clean public rows), so calibrating to that mix's 1% base rate would
+    keep every threat's score low; equal priors give scores a policy weight can act on.
+    """
+    from sklearn.linear_model import LogisticRegression  # training-only dependency
+
+    clf = LogisticRegression(C=1e4, solver="lbfgs", class_weight="balanced")
+    clf.fit(z[:, None], y)
+    return Calibration(a=float(clf.coef_[0, 0]), b=float(clf.intercept_[0]))
 
 
 def train_heads(
@@ -70,7 +88,9 @@ def train_heads(
 
     opts = options or TrainOptions()
     say = progress or (lambda _m: None)
-    vocab = build_vocabulary(data.texts, opts.spec, min_df=opts.min_df, max_features=opts.max_features)
+    vocab = build_vocabulary(
+        data.texts, opts.spec, min_df=opts.min_df, max_features=opts.max_features
+    )
     say(f"{name}: {len(vocab)} n-grams")
     x = matrix(data.texts, opts.spec, vocab)
     groups = np.array(data.groups)
@@ -89,7 +109,7 @@ def train_heads(
         for tr, va in GroupKFold(n_splits=opts.folds).split(xk, yk, gk):
             w, b = _fit(xk[tr], yk[tr], wk[tr], opts.c)
             oof[va] = xk[va] @ w + b
-        cal = _platt(oof, yk)
+        cal = _balanced_platt(oof, yk)
         p = cal.binary(oof.astype(np.float32)).astype(np.float64)
         decision = best_threshold(yk, p)
         thresholds = {"decision": round(decision, 4)}

@@ -115,19 +115,28 @@ class ClassifierDetector:
         langs: list[str],
         out: list[list[Signal]],
     ) -> None:
-        """Score a batch once with a multi-head model; each named head is one column."""
+        """Score a batch once with a multi-head model; each named head is one column.
+
+        A head's score is evidence only at or above the head's decision threshold (chosen
+        on held-out predictions when it was trained): below it, many weak scores of one
+        item would otherwise add up, by noisy-OR, to a label no head supports.
+        """
         names = [n for n in self.uses if split_name(n)[0] == base and split_name(n)[1]]
         wanted = [
-            i for i, lang in enumerate(langs)
+            i
+            for i, lang in enumerate(langs)
             if any(u.accepts(lang) for n in names for u in self.uses[n])
         ]
         if not wanted:
             return
         proba = model.proba([batch[i].norm.canonical for i in wanted])
         for name in names:
-            column = proba[:, model.index(split_name(name)[1] or "")].tolist()
+            head = model.heads[model.index(split_name(name)[1] or "")]
+            column = proba[:, model.index(head.name)].tolist()
             detail = {"model": name, "model_version": model.version, "stage": "fast"}
             for i, score in zip(wanted, column, strict=True):
+                if score < head.threshold:
+                    continue  # under the head's held-out decision threshold: no evidence
                 for use in self.uses[name]:
                     if use.accepts(langs[i]) and score * use.ref.weight >= use.floor:
                         out[i].append(
