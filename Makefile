@@ -12,7 +12,7 @@ help:  ## list the verbs
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install wenming with its test dependencies
@@ -52,6 +52,7 @@ bench: $(STAMP)  ## run the benchmarks (they print figures; they never fail the 
 
 models: $(STAMP)  ## retrain the default classifiers from ../shared/datasets (CPU, minutes)
 	$(BIN)/python scripts/train_models.py --datasets ../shared/datasets
+	$(BIN)/python scripts/train_harms.py --datasets ../shared/datasets
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -28,12 +28,15 @@ from wenming.core.normalize import has_han
 from wenming.core.policy import Policy
 from wenming.detectors.base import Detector, DetectorPlugin, Prepared, Resources
 from wenming.detectors.classifier.config import CATEGORY_KEYS, ClassifierConfig, ModelRef, parse
-from wenming.detectors.classifier.model import Embedder, Model, load_model, search_path
+from wenming.detectors.classifier.heads import MultiHead, is_multihead, split_name
+from wenming.detectors.classifier.model import Embedder, Model, find_model, load_model, search_path
 
 NAME = "classifier"
 VERSION = "1"
 
 _EXAMPLES = {
+    "zh-harms": "我要炸了这栋楼，明天就动手",
+    "en-harms": "I am going to bomb your school tomorrow",
     "zh-offensive": "你们这些黑鬼都是垃圾，滚出中国",
     "en-offensive": "shut up you stupid fucking idiot",
     "en-spam": "WINNER!! You have won a £1000 prize. Call 09061701461 now to claim, T&C apply",
@@ -70,20 +73,25 @@ class ClassifierDetector:
         *,
         cascade: bool = False,
         embedder: Embedder | None = None,
+        multi: dict[str, MultiHead] | None = None,
     ) -> None:
         self.models = models
+        self.multi = multi or {}  # multi-head models by base name; uses name "base:head"
         self.uses = uses
         self.cascade = cascade
         self.embedder = embedder
 
     def examples(self) -> list[str]:
-        return [_EXAMPLES[n] for n in self.models if n in _EXAMPLES]
+        names = [*self.multi, *self.models]
+        return [_EXAMPLES[n] for n in names if n in _EXAMPLES]
 
     def detect(self, batch: Sequence[Prepared]) -> list[list[Signal]]:
         out: list[list[Signal]] = [[] for _ in batch]
+        langs = [_lang(p) for p in batch]
+        for base, heads in self.multi.items():
+            self._detect_heads(base, heads, batch, langs, out)
         for name, model in self.models.items():
             uses = self.uses[name]
-            langs = [_lang(p) for p in batch]
             wanted = [i for i, lang in enumerate(langs) if any(u.accepts(lang) for u in uses)]
             if not wanted:
                 continue
@@ -103,6 +111,47 @@ class ClassifierDetector:
                             )
                         )
         return out
+
+    def _detect_heads(
+        self,
+        base: str,
+        model: MultiHead,
+        batch: Sequence[Prepared],
+        langs: list[str],
+        out: list[list[Signal]],
+    ) -> None:
+        """Score a batch once with a multi-head model; each named head is one column.
+
+        A head's score is evidence only at or above the head's decision threshold (chosen
+        on held-out predictions when it was trained): below it, many weak scores of one
+        item would otherwise add up, by noisy-OR, to a label no head supports.
+        """
+        names = [n for n in self.uses if split_name(n)[0] == base and split_name(n)[1]]
+        wanted = [
+            i
+            for i, lang in enumerate(langs)
+            if any(u.accepts(lang) for n in names for u in self.uses[n])
+        ]
+        if not wanted:
+            return
+        proba = model.proba([batch[i].norm.canonical for i in wanted])
+        for name in names:
+            head = model.heads[model.index(split_name(name)[1] or "")]
+            column = proba[:, model.index(head.name)].tolist()
+            detail = {"model": name, "model_version": model.version, "stage": "fast"}
+            for i, score in zip(wanted, column, strict=True):
+                if score < head.threshold:
+                    continue  # under the head's held-out decision threshold: no evidence
+                for use in self.uses[name]:
+                    if use.accepts(langs[i]) and score * use.ref.weight >= use.floor:
+                        out[i].append(
+                            Signal(
+                                category=use.category,
+                                score=score * use.ref.weight,
+                                detector=NAME,
+                                detail=detail,
+                            )
+                        )
 
 
 def build(policy: Policy, resources: Resources | None = None, *,
@@ -127,9 +176,19 @@ def build(policy: Policy, resources: Resources | None = None, *,
     if not uses:
         return None
     search = [*lent.model_path, *search_path()]
-    models = {name: load_model(name, search) for name in uses}
+    models: dict[str, Model] = {}
+    multi: dict[str, MultiHead] = {}
+    for name in uses:
+        base, head = split_name(name)
+        if head is not None and base not in multi and is_multihead(find_model(base, search)):
+            multi[base] = MultiHead.load(find_model(base, search))
+        if head is not None and base in multi:
+            multi[base].index(head)  # an unknown head fails here, when the policy loads
+        else:
+            models[name] = load_model(name, search)
     return ClassifierDetector(models, uses, cascade=lent.cascade if cascade is None else cascade,
-                              embedder=lambda texts: lent.embedder().embed(texts, kind="query"))
+                              embedder=lambda texts: lent.embedder().embed(texts, kind="query"),
+                              multi=multi)
 
 
 def _summary(part: object, cid: str) -> dict[str, list[str]]:
