@@ -74,6 +74,25 @@ class Settings(BaseSettings):
         description="how long a verified API key is cached in-process; a revoked key stops "
         "working within this time.",
     )
+    # -- hostile input (docs/security.md) --
+    screen_threads: int = Field(
+        default=4,
+        ge=1,
+        description="screening requests a process runs at once, each on a worker thread "
+        "off the event loop",
+    )
+    screen_concurrency_per_key: int = Field(
+        default=2,
+        ge=1,
+        description="screening requests one key may have running at once (429 beyond), so "
+        "one key cannot take every screening thread",
+    )
+    max_request_chars: int = Field(
+        default=1_000_000,
+        ge=1000,
+        description="most characters of text (all items together) one screening request "
+        "may carry (413 above)",
+    )
     # -- reports and review (docs/review.md) --
     report_rate_per_minute: float = Field(
         default=10.0,

@@ -29,6 +29,7 @@ from wenming.api.routes import (
     subjects,
     work,
 )
+from wenming.api.workload import CpuGate
 from wenming.runtime import Runtime
 
 _DESCRIPTION = """\
@@ -63,6 +64,10 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.rate_limits = TokenBuckets()
+    app.state.cpu_gate = CpuGate(
+        threads=runtime.settings.screen_threads,
+        per_key=runtime.settings.screen_concurrency_per_key,
+    )
     errors.install(app)
     v1 = APIRouter(prefix="/v1")
     v1.include_router(screening.router)

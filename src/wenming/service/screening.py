@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -59,6 +59,9 @@ class ScreenOutcome:
 
 def text_hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+Offload = Callable[[Callable[[], "Prepared"]], Awaitable["Prepared"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +161,16 @@ async def screen_async(
     principal: Principal | None,
     items: Sequence[Item],
     recorder: Recorder,
+    offload: Offload | None = None,
 ) -> list[ScreenOutcome]:
-    """:func:`screen` for an event loop: screening runs inline (it is CPU work, and one
-    process serves one core), while the commit, the only long wait, happens on the
-    recorder's writer thread and is awaited."""
-    ready = prepare(store, screener, platform=platform, principal=principal, items=items)
+    """:func:`screen` for an event loop: ``offload`` runs the screening (CPU work) off
+    the loop, so one long request cannot freeze the server; the commit happens on the
+    recorder's writer thread and is awaited. Without ``offload`` it runs inline."""
+
+    def work() -> Prepared:
+        return prepare(store, screener, platform=platform, principal=principal, items=items)
+
+    ready = work() if offload is None else await offload(work)
     if ready.job is None:
         return ready.finish([])
     return ready.finish(await recorder.record_async(ready.job))
