@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI
 import wenming
 from wenming import web
 from wenming.api import errors
+from wenming.api.inputguard import InputGuard
 from wenming.api.limits import BodyLimit, TokenBuckets
 from wenming.api.routes import (
     appeals,
@@ -84,6 +85,8 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
     app.include_router(v1)
     web.install(app)
     app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
+    app.add_middleware(InputGuard)
+    app.add_middleware(errors.ContainErrors)
     return app
 
 

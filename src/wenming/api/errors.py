@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wenming.service.errors import (
     ConflictError,
@@ -82,16 +83,72 @@ def field_name(loc: Sequence[int | str]) -> str:
     return ".".join(parts) or "body"
 
 
+def _message(error: Mapping[str, Any]) -> str:
+    # pydantic words a length limit on a constrained string as "items"; say characters.
+    value, ctx = error.get("input"), error.get("ctx") or {}
+    if isinstance(value, str) and error.get("type") in ("too_long", "too_short"):
+        if error["type"] == "too_long":
+            return f"must be at most {ctx.get('max_length')} characters long, not {len(value)}"
+        return f"must be at least {ctx.get('min_length')} characters long, not {len(value)}"
+    return str(error.get("msg", "")).removeprefix("Value error, ")
+
+
+async def _unparsable(request: Request) -> str:
+    try:
+        body = await request.body()
+    except Exception:  # the body is gone (already streamed); say what it can be
+        body = None
+    if body is not None:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return f"the request body is not valid UTF-8 (byte {exc.start})"
+        if body.count(b"[") + body.count(b"{") > 500:
+            return "the request body is not usable JSON (nested too deeply?)"
+    return "the request body could not be parsed as JSON"
+
+
 def _validation(errors: Sequence[Any]) -> JSONResponse:
     if any(e.get("type") == "json_invalid" for e in errors):
         first = errors[0]
         where = first.get("ctx", {}).get("error") or first.get("msg", "")
         return error_response(400, "malformed_json", f"the request body is not valid JSON: {where}")
-    fields = [{"field": field_name(e.get("loc", ())), "message": e.get("msg", "")} for e in errors]
+    fields = [{"field": field_name(e.get("loc", ())), "message": _message(e)} for e in errors]
     first = fields[0] if fields else {"field": "body", "message": "invalid"}
     return error_response(
         422, "invalid_request", f"{first['field']}: {first['message']}", fields=fields[:20]
     )
+
+
+class ContainErrors:
+    """ASGI middleware: an exception no handler took becomes a logged 500 JSON answer
+    here, instead of reaching Starlette's outermost layer, which re-raises it to the
+    server and so resets the client's keep-alive connection."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise  # half an answer is out; only closing the connection can end it
+            response = error_response(
+                500, "internal_error", "internal error; the server log has details"
+            )
+            await response(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
@@ -109,13 +166,12 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return _validation(exc.errors())
 
-    async def on_http(_request: Request, exc: Exception) -> JSONResponse:
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         status = exc.status_code
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if status == 400 and message == "There was an error parsing the body":
-            message = "the request body could not be read as JSON (is it valid UTF-8?)"
-            return error_response(400, "malformed_json", message)
+            return error_response(400, "malformed_json", await _unparsable(request))
         return error_response(
             status, _STATUS_CODES.get(status, "error"), message, getattr(exc, "headers", None)
         )

@@ -28,6 +28,7 @@ from wenming.store.records import (
     NewDecision,
     NewItem,
     PlatformRecord,
+    storable_instant,
 )
 from wenming.store.sql import Store
 
@@ -211,6 +212,8 @@ def _parse_ts(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
+    if not storable_instant(parsed):
+        return None  # the API refuses these; other paths keep the item without the time
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
@@ -260,6 +263,8 @@ def item_history(
 
 def _platform_for(store: Store, principal: Principal, name: str | None) -> PlatformRecord:
     bound = principal.key.platform_name
+    if name is not None and not name:
+        raise InvalidError("platform: must not be empty (leave ?platform= out instead)")
     if name is None and bound is None:
         raise InvalidError("platform: this key is not bound to a platform; pass ?platform=NAME")
     if name is not None and bound is not None and name != bound:

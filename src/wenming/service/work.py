@@ -34,7 +34,14 @@ from wenming.metrics import Metrics
 from wenming.queue.base import Message, stream_id_ms
 from wenming.service import audit
 from wenming.service.screening import ScreenerLike, statement_of_reasons, text_hash
-from wenming.store.records import DecisionRecord, ItemRecord, NewDecision, NewItem, PlatformRecord
+from wenming.store.records import (
+    DecisionRecord,
+    ItemRecord,
+    NewDecision,
+    NewItem,
+    PlatformRecord,
+    storable_instant,
+)
 from wenming.store.sql import Store, Tx
 from wenming.store.work import NewShadow, WorkTx, unavailable
 
@@ -408,6 +415,7 @@ def _new_item(it: Item, digest: str) -> NewItem:
             posted = None
         else:
             posted = posted.replace(tzinfo=UTC) if posted.tzinfo is None else posted
+            posted = posted if storable_instant(posted) else None
     return NewItem(
         external_id=it.id, text=it.text, text_hash=digest, author=it.author, group=it.group,
         lang=it.lang, urls=it.urls, posted_at=posted,

@@ -47,6 +47,7 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
         max_overflow=pool_size,
         connect_args={"check_same_thread": False, "timeout": 30},
         json_serializer=json_text,
+        hide_parameters=True,  # errors are logged; item text and tokens must not be
     )
 
     @event.listens_for(engine, "connect")
@@ -81,5 +82,6 @@ def _postgres_engine(url: str, schema: str | None, pool_size: int) -> Engine:
         max_overflow=pool_size,
         pool_pre_ping=True,
         connect_args=connect_args,
+        hide_parameters=True,  # errors are logged; item text and tokens must not be
         json_serializer=json_text,
     )

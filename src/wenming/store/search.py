@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, and_, cast, func, select
+from sqlalchemy import String, and_, cast, func, or_, select
 
 from wenming.store import rows as r
 from wenming.store import tables as t
@@ -98,12 +98,24 @@ def verdict_counts(store: Store, *, platform_id: int | None = None) -> dict[str,
         return {verdict: int(n) for verdict, n in conn.execute(stmt)}
 
 
-def audit_search(store: Store, *, subject: str | None = None,
-                 limit: int = 200) -> list[AuditRecord]:
-    """The newest audit entries, optionally those whose subject contains ``subject``."""
+# Subject kinds whose label is "<kind>:<platform>/<ref>" (see the services' audit calls).
+_PLATFORM_KINDS = ("account", "group", "item")
+
+
+def audit_search(store: Store, *, subject: str | None = None, limit: int = 200,
+                 platform_name: str | None = None) -> list[AuditRecord]:
+    """The newest audit entries, optionally those whose subject contains ``subject``.
+    With ``platform_name`` (a platform-bound reader), only entries whose subject is that
+    platform or one of its accounts, groups or items: keys, users, policy, fact-checks,
+    sites and entries named by a case or decision id are not a tenant's to read."""
     a = t.audit_entries
     stmt = select(a).order_by(a.c.seq.desc()).limit(limit)
     if subject:
         stmt = stmt.where(a.c.subject.contains(subject, autoescape=True))
+    if platform_name is not None:
+        own = [a.c.subject == f"platform:{platform_name}"]
+        own += [a.c.subject.startswith(f"{k}:{platform_name}/", autoescape=True)
+                for k in _PLATFORM_KINDS]
+        stmt = stmt.where(or_(*own))
     with store.engine.connect() as conn:
         return [r.audit(row) for row in conn.execute(stmt)]

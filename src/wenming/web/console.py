@@ -137,5 +137,6 @@ def policy(request: Request, runtime: RuntimeDep, user: ConsoleUser) -> HTMLResp
 @router.get("/audit", response_class=HTMLResponse)
 def audit(request: Request, runtime: RuntimeDep, user: ConsoleUser,
           subject: Annotated[str, Query()] = "") -> HTMLResponse:
-    entries = audit_search(runtime.store, subject=subject or None, limit=200)
+    entries = audit_search(runtime.store, subject=subject or None, limit=200,
+                           platform_name=user.key.platform_name)
     return page(request, "console/audit.html", user=user, entries=entries, subject=subject)

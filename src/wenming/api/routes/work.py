@@ -21,7 +21,7 @@ import orjson
 import yaml
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 
 from wenming.api.deps import CurrentKey, RuntimeDep
 from wenming.api.errors import error_response
@@ -198,6 +198,16 @@ def backtests_run(body: BacktestRequest, key: CurrentKey, runtime: RuntimeDep) -
 
 
 def _candidate(text: str) -> Any:
+    try:
+        return _candidate_unchecked(text)
+    except (yaml.YAMLError, TypeError, ValueError, RecursionError) as exc:
+        # YAML the loaders choke on (unhashable keys, bad !!binary, self-referencing
+        # anchors) is the sender's mistake, not the server's.
+        raise InvalidError(f"policy: not a usable YAML policy ({exc.__class__.__name__}: "
+                           f"{str(exc)[:200]})") from None  # fmt: skip
+
+
+def _candidate_unchecked(text: str) -> Any:
     from wenming.pipeline import Screener
     from wenming.policyfile import parse_policy
 
@@ -255,6 +265,15 @@ def install(app: FastAPI) -> None:
             return error_response(
                 503, "unavailable", "the database is unavailable; retry shortly",
                 {"Retry-After": _RETRY_AFTER},
+            )  # fmt: skip
+        if isinstance(exc, DataError):
+            # A value the database cannot hold (a NUL, an over-long string) that no schema
+            # check caught: the request's fault, so never a 500.
+            log.warning("database refused a value on %s %s: %s", request.method,
+                        request.url.path, exc.orig.__class__.__name__)  # fmt: skip
+            return error_response(
+                422, "invalid_request",
+                "body: a value cannot be stored (too long, or it holds a NUL character)",
             )  # fmt: skip
         log.exception("database error on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error", "internal error; the server log has details")
