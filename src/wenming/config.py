@@ -93,6 +93,28 @@ class Settings(BaseSettings):
         description="most characters of text (all items together) one screening request "
         "may carry (413 above)",
     )
+    trusted_proxies: list[str] = Field(
+        default=[],
+        description="addresses or networks (CIDR) of reverse proxies whose "
+        "X-Forwarded-For is believed; empty: the header is ignored and the peer address "
+        "counts",
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="mark the console's session cookie Secure (sent over HTTPS only); "
+        "default: on outside development",
+    )
+    sign_in_failures: int = Field(
+        default=5,
+        ge=1,
+        description="failed console sign-ins allowed per address and per account before "
+        "each further try must wait (the wait doubles with every failure)",
+    )
+    sign_in_max_wait_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="the longest a sign-in throttle makes an address or account wait",
+    )
     # -- reports and review (docs/review.md) --
     report_rate_per_minute: float = Field(
         default=10.0,
@@ -148,6 +170,16 @@ class Settings(BaseSettings):
         if len(self.secret_key.get_secret_value()) < 16:
             raise ValueError("WENMING_SECRET_KEY must be at least 16 characters long")
         return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether the session cookie is marked Secure."""
+        return self.env != "development" if self.cookie_secure is None else self.cookie_secure
+
+    @property
+    def default_secret(self) -> bool:
+        """Whether the built-in development secret is in use."""
+        return self.secret_key.get_secret_value() == DEV_SECRET
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -12,10 +12,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import wenming
 from wenming import web
-from wenming.api import errors
+from wenming.api import accesslog, errors
 from wenming.api.inputguard import InputGuard
 from wenming.api.limits import BodyLimit, TokenBuckets
 from wenming.api.routes import (
@@ -87,10 +88,14 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
     app.add_middleware(InputGuard)
     app.add_middleware(errors.ContainErrors)
+    if runtime.settings.trusted_proxies:
+        # X-Forwarded-For names the client only when a configured proxy sent it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=runtime.settings.trusted_proxies)
     return app
 
 
 def app_from_env() -> FastAPI:
     """An app on a runtime built from the environment: the factory each worker process
     runs under ``uvicorn --factory wenming.api.app:app_from_env --workers N``."""
+    accesslog.install()
     return create_app(Runtime.build(), owns_runtime=True)

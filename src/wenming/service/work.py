@@ -34,6 +34,7 @@ from wenming.metrics import Metrics
 from wenming.queue.base import Message, stream_id_ms
 from wenming.service import audit
 from wenming.service.screening import ScreenerLike, statement_of_reasons, text_hash
+from wenming.store.engine import redact_detail
 from wenming.store.records import (
     DecisionRecord,
     ItemRecord,
@@ -158,7 +159,7 @@ class Outcome:
 
 def describe(exc: BaseException) -> str:
     """``Type: message (at file:line in function)`` — enough to find a crashing detector."""
-    text = "".join(traceback.format_exception_only(exc)).strip()
+    text = redact_detail("".join(traceback.format_exception_only(exc)).strip())
     frames = traceback.extract_tb(exc.__traceback__)
     if frames:
         last = frames[-1]

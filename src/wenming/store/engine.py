@@ -24,6 +24,16 @@ BEGIN_MODE = "wenming_begin"
 _SCHEMA_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 
+_DETAIL = re.compile(r"DETAIL:.*?(?=\n\[SQL:|\n\(Background|\Z)", re.S)
+
+
+def redact_detail(text: str) -> str:
+    """A database error's text without PostgreSQL's DETAIL, which quotes row values
+    ("Failing row contains (…)", "Key (…)=(…)"): item text must not reach the logs.
+    Statement parameters are already hidden by the engines (``hide_parameters``)."""
+    return _DETAIL.sub("DETAIL: [redacted]", text)
+
+
 def json_text(value: Any) -> str:
     """JSON for JSON columns: orjson, several times faster than the standard library."""
     return orjson.dumps(value).decode()

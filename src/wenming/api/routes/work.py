@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -44,6 +45,7 @@ from wenming.service import backtest as backtest_service
 from wenming.service import ingest, screening
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
+from wenming.store.engine import redact_detail
 from wenming.store.work import WorkStore, unavailable
 
 log = logging.getLogger("wenming.api")
@@ -275,7 +277,8 @@ def install(app: FastAPI) -> None:
                 422, "invalid_request",
                 "body: a value cannot be stored (too long, or it holds a NUL character)",
             )  # fmt: skip
-        log.exception("database error on %s %s", request.method, request.url.path)
+        log.error("database error on %s %s: %s", request.method, request.url.path,
+                  redact_detail("".join(traceback.format_exception(exc))))  # fmt: skip
         return error_response(500, "internal_error", "internal error; the server log has details")
 
     app.add_exception_handler(QueueError, on_queue_error)
