@@ -115,6 +115,14 @@ class Settings(BaseSettings):
         gt=0,
         description="the longest a sign-in throttle makes an address or account wait",
     )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="key of the MACs on audit checkpoints (docs/security.md); keep it "
+        "outside the database. WENMING_AUDIT_KEY_FILE names a file holding it instead.",
+    )
+    audit_key_file: Path | None = Field(
+        default=None, description="a file holding the audit checkpoint key"
+    )
     # -- reports and review (docs/review.md) --
     report_rate_per_minute: float = Field(
         default=10.0,
@@ -170,6 +178,14 @@ class Settings(BaseSettings):
         if len(self.secret_key.get_secret_value()) < 16:
             raise ValueError("WENMING_SECRET_KEY must be at least 16 characters long")
         return self
+
+    def audit_mac_key(self) -> bytes | None:
+        """The audit checkpoint key, from the setting or its file (read when asked)."""
+        if self.audit_key is not None:
+            return self.audit_key.get_secret_value().encode()
+        if self.audit_key_file is not None:
+            return self.audit_key_file.read_bytes().strip()
+        return None
 
     @property
     def secure_cookies(self) -> bool:
