@@ -16,9 +16,25 @@ Schema = dict[str, Any]
 Components = dict[str, Schema]
 
 HOSTILE_STRINGS = [
-    "", " ", "a\x00b", "\ud800", "%00", "../../etc/passwd", "' OR 1=1 --", "<script>x</script>",
-    "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "x" * 300, "ｆｕｃｋ", "\u202e",
-    "acme", "other", "https://evil.github.io/a", "{{7*7}}", "\\", "9223372036854775808",
+    "",
+    " ",
+    "a\x00b",
+    "\ud800",
+    "%00",
+    "../../etc/passwd",
+    "' OR 1=1 --",
+    "<script>x</script>",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "x" * 300,
+    "ｆｕｃｋ",
+    "\u202e",
+    "acme",
+    "other",
+    "https://evil.github.io/a",
+    "{{7*7}}",
+    "\\",
+    "9223372036854775808",
 ]
 HOSTILE_INTS = [0, -1, 1, 2**31, 2**63, -(2**63), 10**30]
 DATES = ["2026-01-01T00:00:00Z", "2026-11-30T12:00:00+08:00", "0001-01-01T00:00:00+14:00",
@@ -99,7 +115,7 @@ def conforms(value: Any, schema: Schema, components: Components, where: str = "$
         return f"{where}: expected {kind}, got {type(value).__name__}"
     if kind == "array":
         for n, v in enumerate(value):
-            if (broken := conforms(v, schema.get("items", {}), components, f"{where}[{n}]")):
+            if broken := conforms(v, schema.get("items", {}), components, f"{where}[{n}]"):
                 return broken
     if kind == "object" or "properties" in schema:
         if not isinstance(value, dict):

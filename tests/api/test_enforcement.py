@@ -276,9 +276,7 @@ def test_platforms_poll_the_sanctions_to_enforce(
     assert r.status_code == 422 and "platform" in r.json()["message"]
 
 
-def test_each_tenant_site_on_a_shared_host_is_its_own_unit(
-    client: TestClient, keys: Keys
-) -> None:
+def test_each_tenant_site_on_a_shared_host_is_its_own_unit(client: TestClient, keys: Keys) -> None:
     # github.io and vercel.app are in the Public Suffix List's private section: a
     # sanction on evil.github.io must not touch every other GitHub Pages site.
     _violation(client, keys, 0, urls=["https://evil.github.io/phish"])

@@ -93,18 +93,14 @@ def _message(error: Mapping[str, Any]) -> str:
     return str(error.get("msg", "")).removeprefix("Value error, ")
 
 
-async def _unparsable(request: Request) -> str:
-    try:
-        body = await request.body()
-    except Exception:  # the body is gone (already streamed); say what it can be
-        body = None
-    if body is not None:
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return f"the request body is not valid UTF-8 (byte {exc.start})"
-        if body.count(b"[") + body.count(b"{") > 500:
-            return "the request body is not usable JSON (nested too deeply?)"
+def _unparsable(exc: BaseException) -> str:
+    # FastAPI raises "There was an error parsing the body" from the real cause; name it.
+    # (The body is not read again here: it is gone, and a client may still be sending.)
+    cause = exc.__cause__
+    if isinstance(cause, UnicodeDecodeError):
+        return f"the request body is not valid UTF-8 (byte {cause.start})"
+    if isinstance(cause, RecursionError):
+        return "the request body is JSON nested too deeply"
     return "the request body could not be parsed as JSON"
 
 
@@ -166,12 +162,12 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return _validation(exc.errors())
 
-    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+    async def on_http(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         status = exc.status_code
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if status == 400 and message == "There was an error parsing the body":
-            return error_response(400, "malformed_json", await _unparsable(request))
+            return error_response(400, "malformed_json", _unparsable(exc))
         return error_response(
             status, _STATUS_CODES.get(status, "error"), message, getattr(exc, "headers", None)
         )

@@ -26,8 +26,10 @@ def verify(
     ] = False,
     checkpoint: Annotated[
         list[Path] | None,
-        typer.Option("--checkpoint", help="An earlier checkpoint (JSON) the chain must still "
-                     "agree with; repeatable."),
+        typer.Option(
+            "--checkpoint",
+            help="An earlier checkpoint (JSON) the chain must still agree with; repeatable.",
+        ),
     ] = None,
 ) -> None:
     """Walk the audit chain from the start; report the first broken link, every record

@@ -28,9 +28,7 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 Verdict = Literal["false", "misleading", "partly_false", "unproven", "true"]
 # 190, not the column's 200: the audit entry's subject is "factcheck:" + the id.
 MAX_FACTCHECK_ID = 190
-FactCheckId = Annotated[
-    str, Path(description="the fact-check's id", max_length=MAX_FACTCHECK_ID)
-]
+FactCheckId = Annotated[str, Path(description="the fact-check's id", max_length=MAX_FACTCHECK_ID)]
 
 
 class FactCheckIn(BaseModel):
