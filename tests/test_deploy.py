@@ -156,6 +156,7 @@ def test_procfile_processes_start_serve_and_stop(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WENMING_")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["WENMING_DATABASE_URL"] = f"sqlite:///{tmp_path / 'wenming.db'}"
+    env["WENMING_SECRET_KEY"] = "procfile-test-secret-0123456789"  # serve refuses the dev one
     env["PORT"] = str(_free_port())
     procs = procfile()
     release = subprocess.run(

@@ -76,6 +76,55 @@ class Settings(BaseSettings):
         description="how long a verified API key is cached in-process; a revoked key stops "
         "working within this time.",
     )
+    # -- hostile input (docs/security.md) --
+    screen_threads: int = Field(
+        default=4,
+        ge=1,
+        description="screening requests a process runs at once, each on a worker thread "
+        "off the event loop",
+    )
+    screen_concurrency_per_key: int = Field(
+        default=2,
+        ge=1,
+        description="screening requests one key may have running at once (429 beyond), so "
+        "one key cannot take every screening thread",
+    )
+    max_request_chars: int = Field(
+        default=1_000_000,
+        ge=1000,
+        description="most characters of text (all items together) one screening request "
+        "may carry (413 above)",
+    )
+    trusted_proxies: list[str] = Field(
+        default=[],
+        description="addresses or networks (CIDR) of reverse proxies whose "
+        "X-Forwarded-For is believed; empty: the header is ignored and the peer address "
+        "counts",
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="mark the console's session cookie Secure (sent over HTTPS only); "
+        "default: on outside development",
+    )
+    sign_in_failures: int = Field(
+        default=5,
+        ge=1,
+        description="failed console sign-ins allowed per address and per account before "
+        "each further try must wait (the wait doubles with every failure)",
+    )
+    sign_in_max_wait_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="the longest a sign-in throttle makes an address or account wait",
+    )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="key of the MACs on audit checkpoints (docs/security.md); keep it "
+        "outside the database. WENMING_AUDIT_KEY_FILE names a file holding it instead.",
+    )
+    audit_key_file: Path | None = Field(
+        default=None, description="a file holding the audit checkpoint key"
+    )
     # -- reports and review (docs/review.md) --
     report_rate_per_minute: float = Field(
         default=10.0,
@@ -161,6 +210,24 @@ class Settings(BaseSettings):
         if len(self.secret_key.get_secret_value()) < 16:
             raise ValueError("WENMING_SECRET_KEY must be at least 16 characters long")
         return self
+
+    def audit_mac_key(self) -> bytes | None:
+        """The audit checkpoint key, from the setting or its file (read when asked)."""
+        if self.audit_key is not None:
+            return self.audit_key.get_secret_value().encode()
+        if self.audit_key_file is not None:
+            return self.audit_key_file.read_bytes().strip()
+        return None
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether the session cookie is marked Secure."""
+        return self.env != "development" if self.cookie_secure is None else self.cookie_secure
+
+    @property
+    def default_secret(self) -> bool:
+        """Whether the built-in development secret is in use."""
+        return self.secret_key.get_secret_value() == DEV_SECRET
 
     @property
     def sqlalchemy_url(self) -> str:

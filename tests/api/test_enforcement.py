@@ -274,3 +274,30 @@ def test_platforms_poll_the_sanctions_to_enforce(
     assert lifted["sanction"]["lifted_at"] is not None
     r = client.get("/v1/sanctions", params={"since": start}, headers=auth(keys.admin))
     assert r.status_code == 422 and "platform" in r.json()["message"]
+
+
+def test_each_tenant_site_on_a_shared_host_is_its_own_unit(client: TestClient, keys: Keys) -> None:
+    # github.io and vercel.app are in the Public Suffix List's private section: a
+    # sanction on evil.github.io must not touch every other GitHub Pages site.
+    _violation(client, keys, 0, urls=["https://evil.github.io/phish"])
+    _violation(client, keys, 1, urls=["https://app.evil.vercel.app/x"])
+    evil = client.get("/v1/sites/www.evil.github.io", headers=auth(keys.admin))
+    assert evil.status_code == 200 and evil.json()["subject"]["id"] == "evil.github.io"
+    assert client.get("/v1/sites/good.github.io", headers=auth(keys.admin)).status_code == 404
+    vercel = client.get("/v1/sites/evil.vercel.app", headers=auth(keys.admin)).json()
+    assert vercel["subject"]["id"] == "evil.vercel.app"
+    assert client.get("/v1/sites/github.io", headers=auth(keys.admin)).status_code == 422
+
+
+def test_what_a_platform_key_sees_of_a_site(client: TestClient, keys: Keys) -> None:
+    # Sites are shared: every platform must enforce a site's sanctions, so any platform
+    # key reads a site's standing. The decisions behind it stay their platform's own.
+    decided = _violation(client, keys, 0, urls=["https://scam-example.com/x"])
+    site = client.get("/v1/sites/scam-example.com", headers=auth(keys.other))
+    assert site.status_code == 200
+    assert [s["action"] for s in site.json()["sanctions"]] == ["notice"]
+    decision_id = site.json()["strikes"][0]["decision_id"]
+    assert decision_id == decided["decision_id"]
+    assert client.get(f"/v1/decisions/{decision_id}", headers=auth(keys.other)).status_code == 404
+    assert client.get(f"/v1/decisions/{decision_id}", headers=auth(keys.acme)).status_code == 200
+    assert site.json()["decisions"] == []  # no items of any platform ride along

@@ -15,8 +15,11 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from wenming.core.model import Item
 from wenming.store import DecisionRecord, ItemRecord
+from wenming.store.items.records import EARLIEST, LATEST, storable_instant
 
 MAX_ITEMS = 1000
+# Pagination offsets stop well below what a 64-bit database integer holds.
+MAX_OFFSET = 1_000_000_000
 
 
 def _storable(value: str) -> str:
@@ -34,7 +37,16 @@ def _int_as_str(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _sane_instant(value: datetime) -> datetime:
+    if not storable_instant(value):
+        raise ValueError(
+            f"must lie between {EARLIEST.date().isoformat()} and {LATEST.date().isoformat()}"
+        )
+    return value
+
+
 Text = Annotated[str, AfterValidator(_storable)]
+Instant = Annotated[datetime, AfterValidator(_sane_instant)]
 Ref = Annotated[str, BeforeValidator(_int_as_str), Field(min_length=1, max_length=256)]
 
 
@@ -48,7 +60,7 @@ class ScreenItemIn(BaseModel):
     author: Annotated[Ref, AfterValidator(_storable)] | None = None
     group: Annotated[Ref, AfterValidator(_storable)] | None = None
     lang: Annotated[Text, Field(max_length=35)] | None = None
-    created_at: datetime | None = Field(
+    created_at: Instant | None = Field(
         default=None, description="when the item was posted (ISO 8601)"
     )
     urls: Annotated[list[Annotated[Text, Field(max_length=2048)]], Field(max_length=100)] = []

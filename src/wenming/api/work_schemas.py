@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from wenming.api.schemas import ScreenItemIn
+from wenming.api.schemas import Instant, ScreenItemIn
 from wenming.service.ingest import MAX_ITEMS
 
 
@@ -61,7 +61,7 @@ class BacktestRequest(BaseModel):
         "read over the API)"
     )
     platform: str | None = Field(default=None, description="only this platform's items")
-    since: datetime | None = Field(default=None, description="only items posted since")
+    since: Instant | None = Field(default=None, description="only items posted since")
     limit: Annotated[int, Field(ge=1, le=100_000)] = 10_000
     examples: Annotated[int, Field(ge=0, le=50)] = 3
 

@@ -11,14 +11,16 @@ import gc
 import os
 import shlex
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
 
 from wenming.cli import app
 from wenming.cli._service import err, runtime, settings
+from wenming.config import Settings
 from wenming.core.model import Item
+from wenming.http import accesslog
 from wenming.policies import default_examples_path, default_factchecks_path
 from wenming.runtime import Runtime
 from wenming.server.app import create_app
@@ -52,6 +54,13 @@ def serve(
 ) -> None:
     """Start the API on http://HOST:PORT (OpenAPI docs at /docs)."""
     config = settings(host=host, port=port, policy=policy)
+    if config.default_secret and not demo:
+        # Reporter digests and key hashes are keyed with it: with the published value,
+        # anyone holding the database could reverse them.
+        err.print("refusing to serve with the built-in development secret: set "
+                  "WENMING_SECRET_KEY (or run `wenming serve --demo`)")  # fmt: skip
+        raise typer.Exit(2)
+    accesslog.install()
     rt = runtime(config, migrate_db=True)
     try:
         screener = rt.screener
@@ -73,6 +82,7 @@ def serve(
                     access_log=access_log,
                     log_level="info",
                     timeout_graceful_shutdown=10,
+                    **proxy_options(config),
                 )
             return
     finally:
@@ -93,9 +103,16 @@ def serve(
                 workers=workers,
                 access_log=access_log,
                 log_level="info",
+                **proxy_options(config),
             )
     finally:
         rt.close()
+
+
+def proxy_options(_config: Settings) -> dict[str, Any]:
+    """uvicorn reads no forwarding headers (its default believes 127.0.0.1): the app
+    believes them from ``WENMING_TRUSTED_PROXIES`` only, whatever server runs it."""
+    return {"proxy_headers": False}
 
 
 def _seed(rt: Runtime) -> None:

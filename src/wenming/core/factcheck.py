@@ -34,7 +34,8 @@ FIELDS = (
     "tags",
     "version",
 )
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@#-]{0,199}$")
+# At most 190 characters: the audit entry's subject, "factcheck:" + id, holds 200.
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@#-]{0,189}$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -98,7 +99,7 @@ def factcheck_from_mapping(raw: object, where: str = "") -> FactCheck:
     if not _ID_RE.match(fid):
         raise FactCheckError(
             where,
-            f"id {fid!r} must be 1-200 letters, digits or ._:/@#- and start with a letter or digit",
+            f"id {fid!r} must be 1-190 letters, digits or ._:/@#- and start with a letter or digit",
         )
     verdict = _text(raw, "verdict", where) or "unproven"
     verdict = verdict.lower().replace(" ", "_").replace("-", "_")

@@ -104,9 +104,7 @@ async def public_caller(
     if credentials is not None:
         return Caller(await current_key(request, runtime, credentials), address)
     settings = runtime.settings
-    buckets = cast(TokenBuckets, request.app.state.rate_limits)
-    rate = settings.report_rate_per_minute / 60.0
-    wait = buckets.take(("address", address), rate=rate, burst=settings.report_burst)
+    wait = address_wait(request, runtime)
     if wait > 0:
         raise ApiError(
             429,
@@ -119,3 +117,13 @@ async def public_caller(
 
 
 PublicCaller = Annotated[Caller, Depends(public_caller)]
+
+
+def address_wait(request: Request, runtime: Runtime) -> float:
+    """Spend one of the caller's address tokens (``WENMING_REPORT_RATE_PER_MINUTE``, shared
+    by every public route that costs the server work); seconds to wait, or 0."""
+    address = request.client.host if request.client else None
+    settings = runtime.settings
+    buckets = cast(TokenBuckets, request.app.state.rate_limits)
+    rate = settings.report_rate_per_minute / 60.0
+    return buckets.take(("address", address), rate=rate, burst=settings.report_burst)

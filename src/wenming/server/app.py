@@ -13,11 +13,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import wenming
 from wenming import web
 from wenming.api import routes
-from wenming.http import errors
+from wenming.api.workload import CpuGate
+from wenming.http import accesslog, errors
+from wenming.http.inputguard import InputGuard
 from wenming.http.limits import BodyLimit, TokenBuckets
 from wenming.runtime import Runtime
 
@@ -53,14 +56,24 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.rate_limits = TokenBuckets()
+    app.state.cpu_gate = CpuGate(
+        threads=runtime.settings.screen_threads,
+        per_key=runtime.settings.screen_concurrency_per_key,
+    )
     errors.install(app)
     routes.install(app)
     web.install(app)
     app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
+    app.add_middleware(InputGuard)
+    app.add_middleware(errors.ContainErrors)
+    if runtime.settings.trusted_proxies:
+        # X-Forwarded-For names the client only when a configured proxy sent it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=runtime.settings.trusted_proxies)
     return app
 
 
 def app_from_env() -> FastAPI:
     """An app on a runtime built from the environment: the factory each worker process
     runs under ``uvicorn --factory wenming.server.app:app_from_env --workers N``."""
+    accesslog.install()
     return create_app(Runtime.build(), owns_runtime=True)

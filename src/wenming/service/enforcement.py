@@ -119,7 +119,9 @@ def in_force(s: SanctionRecord, now: datetime) -> bool:
 
 @lru_cache(maxsize=1)
 def _extractor() -> tldextract.TLDExtract:
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    return tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+    )
 
 
 def registrable_domain(value: str) -> str | None:

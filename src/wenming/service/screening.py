@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -23,6 +23,7 @@ from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
 from wenming.service.recorder import DecisionHook, Recorder, Recording
 from wenming.store import DecisionRecord, ItemRecord, NewDecision, NewItem, PlatformRecord, Store
+from wenming.store.items.records import storable_instant
 
 # Placeholder item id of a decision whose item is stored in the same transaction.
 _PENDING = uuid.UUID(int=0)
@@ -52,6 +53,9 @@ class ScreenOutcome:
 
 def text_hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+Offload = Callable[[Callable[[], "Prepared"]], Awaitable["Prepared"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +157,16 @@ async def screen_async(
     principal: Principal | None,
     items: Sequence[Item],
     recorder: Recorder,
+    offload: Offload | None = None,
 ) -> list[ScreenOutcome]:
-    """:func:`screen` for an event loop: screening runs inline (it is CPU work, and one
-    process serves one core), while the commit, the only long wait, happens on the
-    recorder's writer thread and is awaited."""
-    ready = prepare(store, screener, platform=platform, principal=principal, items=items)
+    """:func:`screen` for an event loop: ``offload`` runs the screening (CPU work) off
+    the loop, so one long request cannot freeze the server; the commit happens on the
+    recorder's writer thread and is awaited. Without ``offload`` it runs inline."""
+
+    def work() -> Prepared:
+        return prepare(store, screener, platform=platform, principal=principal, items=items)
+
+    ready = work() if offload is None else await offload(work)
     if ready.job is None:
         return ready.finish([])
     return ready.finish(await recorder.record_async(ready.job))
@@ -201,7 +210,9 @@ def _parse_ts(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+    if not storable_instant(parsed):
+        return None  # the API refuses these; other paths keep the item without the time
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def new_decision(
@@ -254,6 +265,8 @@ def item_history(
 
 def _platform_for(store: Store, principal: Principal, name: str | None) -> PlatformRecord:
     bound = principal.key.platform_name
+    if name is not None and not name:
+        raise InvalidError("platform: must not be empty (leave ?platform= out instead)")
     if name is None and bound is None:
         raise InvalidError("platform: this key is not bound to a platform; pass ?platform=NAME")
     if name is not None and bound is not None and name != bound:

@@ -21,13 +21,17 @@ from wenming.service.keys import Principal, Role
 from wenming.store import Store
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$")
-_N, _R, _P = 2**14, 8, 1
+# OWASP's current scrypt guidance: N=2^17, r=8, p=1 (128 MiB, ~0.1-0.5 s a hash). Stored
+# hashes carry their own parameters, so older ones still verify.
+_N, _R, _P = 2**17, 8, 1
+_MAXMEM = 256 * 1024 * 1024
 MIN_PASSWORD = 10
 
 
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32,
+                            maxmem=_MAXMEM)
     return "$".join(["scrypt", str(_N), str(_R), str(_P),
                      base64.b64encode(salt).decode(), base64.b64encode(digest).decode()])
 
@@ -40,7 +44,7 @@ def check_password(password: str, stored: str) -> bool:
     if scheme != "scrypt":
         return False
     got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                         p=int(p), dklen=32)
+                         p=int(p), dklen=32, maxmem=_MAXMEM)
     return hmac.compare_digest(got, base64.b64decode(digest))
 
 

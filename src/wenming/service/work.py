@@ -43,6 +43,7 @@ from wenming.store import (
     Tx,
     unavailable,
 )
+from wenming.store.engine import redact_detail
 
 ITEM = "item"
 SWEEP = "sweep"
@@ -157,7 +158,7 @@ class Outcome:
 
 def describe(exc: BaseException) -> str:
     """``Type: message (at file:line in function)`` — enough to find a crashing detector."""
-    text = "".join(traceback.format_exception_only(exc)).strip()
+    text = redact_detail("".join(traceback.format_exception_only(exc)).strip())
     frames = traceback.extract_tb(exc.__traceback__)
     if frames:
         last = frames[-1]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import InterfaceError as SAInterfaceError
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ def new_id() -> uuid.UUID:
 
 DatabaseError = DBAPIError
 """Every error the database driver raises (what edges map to 503 or 500)."""
+ValueRefusedError = DataError
+"""The database refused a value (too long, a NUL character): the caller's fault."""
 
 
 def unavailable(exc: BaseException) -> bool:

@@ -22,6 +22,16 @@ BEGIN_MODE = "wenming_begin"
 _SCHEMA_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 
+_DETAIL = re.compile(r"DETAIL:.*?(?=\n\[SQL:|\n\(Background|\Z)", re.S)
+
+
+def redact_detail(text: str) -> str:
+    """A database error's text without PostgreSQL's DETAIL, which quotes row values
+    ("Failing row contains (…)", "Key (…)=(…)"): item text must not reach the logs.
+    Statement parameters are already hidden by the engines (``hide_parameters``)."""
+    return _DETAIL.sub("DETAIL: [redacted]", text)
+
+
 def json_text(value: Any) -> str:
     """JSON for JSON columns: orjson, several times faster than the standard library."""
     return orjson.dumps(value).decode()
@@ -45,6 +55,7 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
         max_overflow=pool_size,
         connect_args={"check_same_thread": False, "timeout": 30},
         json_serializer=json_text,
+        hide_parameters=True,  # errors are logged; item text and tokens must not be
     )
 
     @event.listens_for(engine, "connect")
@@ -79,6 +90,7 @@ def _postgres_engine(url: str, schema: str | None, pool_size: int) -> Engine:
         max_overflow=pool_size,
         pool_pre_ping=True,
         connect_args=connect_args,
+        hide_parameters=True,  # errors are logged; item text and tokens must not be
         json_serializer=json_text,
     )
 

@@ -22,12 +22,18 @@ STATIC = Path(__file__).with_name("static")
 def install(app: FastAPI) -> None:
     """Mount the static files, the public pages and the console on ``app``."""
     from wenming.web import console, public, reporting, review, rumors
+    from wenming.web.guard import BrowserGuard, SignInThrottle
     from wenming.web.session import SignInRequiredError
 
     async def sign_in(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SignInRequiredError)
         return RedirectResponse(f"/console/login?next={quote(exc.next_url)}", status_code=303)
 
+    settings = app.state.runtime.settings
+    app.state.sign_in_throttle = SignInThrottle(
+        free=settings.sign_in_failures, max_wait=settings.sign_in_max_wait_seconds
+    )
+    app.add_middleware(BrowserGuard)
     app.add_exception_handler(SignInRequiredError, sign_in)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(public.router)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,6 +13,7 @@ from wenming.http.deps import RuntimeDep
 from wenming.service import console, users
 from wenming.store import ItemQuery
 from wenming.web import i18n
+from wenming.web.guard import SignInThrottle
 from wenming.web.highlight import segments
 from wenming.web.public import actions, categories
 from wenming.web.render import page
@@ -38,6 +40,17 @@ def login(request: Request, runtime: RuntimeDep, key: Annotated[str, Form()] = "
           username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
           next: Annotated[str, Form()] = "/console") -> Response:
     cookie: str | None = None
+    throttle = cast(SignInThrottle, request.app.state.sign_in_throttle)
+    who = (("address", request.client.host if request.client else None),
+           ("account", username.strip().lower() or key.strip()[:12]))
+    wait = throttle.wait(*who)
+    if wait > 0:
+        lang = i18n.negotiate(request)
+        error = i18n.gettext(lang, "Too many failed sign-ins; try again later.")
+        refused = page(request, "console/login.html", next=_safe_next(next), error=error,
+                       status_code=429)
+        refused.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        return refused
     if key.strip():
         principal = runtime.keys.verify(key.strip())
         if principal is not None and principal.role in CONSOLE_ROLES:
@@ -47,12 +60,15 @@ def login(request: Request, runtime: RuntimeDep, key: Annotated[str, Form()] = "
         if principal is not None and principal.role in CONSOLE_ROLES:
             cookie = user_cookie_value(runtime, username.strip())
     if cookie is None:
+        throttle.failed(*who)
         lang = i18n.negotiate(request)
         error = i18n.gettext(lang, "These credentials are not valid for the console.")
         return page(request, "console/login.html", next=_safe_next(next), error=error,
                     status_code=401)
+    throttle.succeeded(*who)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(COOKIE, cookie, httponly=True, samesite="strict", max_age=12 * 3600)
+    response.set_cookie(COOKIE, cookie, httponly=True, samesite="strict", max_age=12 * 3600,
+                        secure=runtime.settings.secure_cookies)
     return response
 
 
@@ -130,5 +146,6 @@ def policy(request: Request, runtime: RuntimeDep, user: ConsoleUser) -> HTMLResp
 @router.get("/audit", response_class=HTMLResponse)
 def audit(request: Request, runtime: RuntimeDep, user: ConsoleUser,
           subject: Annotated[str, Query()] = "") -> HTMLResponse:
-    entries = console.audit_entries(runtime.store, subject=subject or None, limit=200)
+    entries = console.audit_entries(runtime.store, subject=subject or None, limit=200,
+                                    platform_name=user.key.platform_name)
     return page(request, "console/audit.html", user=user, entries=entries, subject=subject)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from wenming.api.review_schemas import AppealAccepted, AppealIn, AppealOut, Appeals, appeal_out
-from wenming.api.schemas import ErrorOut
+from wenming.api.schemas import MAX_OFFSET, ErrorOut
 from wenming.http.deps import CurrentKey, PublicCaller, RuntimeDep
 from wenming.service import appeals
 
@@ -47,7 +47,7 @@ def appeal_list(
     runtime: RuntimeDep,
     outcome: Literal["open", "upheld", "overturned"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Appeals:
     page, counts = appeals.appeal_list(runtime.store, key, outcome=outcome, limit=limit,
                                        offset=offset)  # fmt: skip

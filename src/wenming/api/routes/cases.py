@@ -23,7 +23,7 @@ from wenming.api.review_schemas import (
     decision_result,
     queue_out,
 )
-from wenming.api.schemas import ErrorOut
+from wenming.api.schemas import MAX_OFFSET, ErrorOut
 from wenming.http.deps import CurrentKey, RuntimeDep
 from wenming.service import review
 from wenming.service.keys import Permission
@@ -61,7 +61,7 @@ def case_list(
     kind: Literal["review", "appeal"] | None = None,
     order: Literal["priority", "due", "newest"] = "priority",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> CaseList:
     page = review.case_list(
         runtime.store, key, queue=queue, status=status,

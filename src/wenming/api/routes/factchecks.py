@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from wenming.api.schemas import ErrorOut
+from wenming.api.schemas import MAX_OFFSET, ErrorOut, Text
 from wenming.http.deps import CurrentKey, IndexDep, PublicCaller, StoreDep
 from wenming.service import factcheck
 from wenming.service.errors import InvalidError
@@ -26,7 +26,9 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     s: {"model": ErrorOut} for s in (400, 401, 403, 404, 422, 429)
 }
 Verdict = Literal["false", "misleading", "partly_false", "unproven", "true"]
-FactCheckId = Annotated[str, Path(description="the fact-check's id", max_length=200)]
+# 190, not the column's 200: the audit entry's subject is "factcheck:" + the id.
+MAX_FACTCHECK_ID = 190
+FactCheckId = Annotated[str, Path(description="the fact-check's id", max_length=MAX_FACTCHECK_ID)]
 
 
 class FactCheckIn(BaseModel):
@@ -34,17 +36,17 @@ class FactCheckIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str | None = Field(default=None, max_length=200)
-    claim: str = Field(min_length=1, max_length=4000, description="the claim as it circulates")
+    id: Annotated[Text, Field(min_length=1, max_length=MAX_FACTCHECK_ID)] | None = None
+    claim: Text = Field(min_length=1, max_length=4000, description="the claim as it circulates")
     verdict: Verdict = "unproven"
-    title: str = Field(default="", max_length=1000)
-    rebuttal: str = Field(default="", max_length=4000, description="shown beside matched posts")
-    sources: list[str] = Field(default_factory=list, max_length=50)
-    languages: list[str] = Field(default_factory=list, max_length=20)
-    publisher: str = Field(default="", max_length=200)
-    published: str | None = Field(default=None, description="ISO 8601 date")
-    updated: str | None = Field(default=None, description="ISO 8601 date")
-    tags: list[str] = Field(default_factory=list, max_length=50)
+    title: Text = Field(default="", max_length=1000)
+    rebuttal: Text = Field(default="", max_length=4000, description="shown beside matched posts")
+    sources: list[Text] = Field(default_factory=list, max_length=50)
+    languages: list[Text] = Field(default_factory=list, max_length=20)
+    publisher: Text = Field(default="", max_length=200)
+    published: Text | None = Field(default=None, description="ISO 8601 date")
+    updated: Text | None = Field(default=None, description="ISO 8601 date")
+    tags: list[Text] = Field(default_factory=list, max_length=50)
 
 
 class FactCheckOut(BaseModel):
@@ -107,7 +109,7 @@ def factcheck_list(
     since: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
     until: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> FactCheckPage:
     """Newest first; with ``q``, best match first (each with its ``score``)."""
     views, total = factcheck.search(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -18,7 +17,7 @@ from wenming.api.enforcement_schemas import (
     sanction_out,
     subject_state_out,
 )
-from wenming.api.schemas import ErrorOut
+from wenming.api.schemas import ErrorOut, Instant
 from wenming.http.deps import CurrentKey, RuntimeDep
 from wenming.service import enforcement, minors
 
@@ -98,7 +97,7 @@ def site_get(domain: str, key: CurrentKey, runtime: RuntimeDep) -> SubjectStateO
 def sanctions_changed(
     key: CurrentKey,
     runtime: RuntimeDep,
-    since: Annotated[datetime, Query(description="ISO 8601; changes at or after it")],
+    since: Annotated[Instant, Query(description="ISO 8601; changes at or after it")],
     platform: Annotated[str | None, Query(description="for keys not bound to one")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> SanctionChanges:

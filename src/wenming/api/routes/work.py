@@ -44,7 +44,6 @@ from wenming.service import ingest, keys, screening
 from wenming.service import sweep as sweep_service
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
-from wenming.store.base import DatabaseError, unavailable
 
 log = logging.getLogger("wenming.api")
 
@@ -198,6 +197,16 @@ def backtests_run(body: BacktestRequest, key: CurrentKey, runtime: RuntimeDep) -
 
 
 def _candidate(text: str) -> Any:
+    try:
+        return _candidate_unchecked(text)
+    except (yaml.YAMLError, TypeError, ValueError, RecursionError) as exc:
+        # YAML the loaders choke on (unhashable keys, bad !!binary, self-referencing
+        # anchors) is the sender's mistake, not the server's.
+        raise InvalidError(f"policy: not a usable YAML policy ({exc.__class__.__name__}: "
+                           f"{str(exc)[:200]})") from None  # fmt: skip
+
+
+def _candidate_unchecked(text: str) -> Any:
     from wenming.detectors.screener import Screener
     from wenming.policies.loader import parse_policy
 
@@ -248,17 +257,5 @@ def install(app: FastAPI) -> None:
         code = "queue_full" if isinstance(exc, QueueFullError) else "unavailable"
         return error_response(503, code, str(exc), {"Retry-After": _RETRY_AFTER})
 
-    async def on_db_error(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, DatabaseError)
-        if unavailable(exc):
-            log.warning("database unavailable on %s %s", request.method, request.url.path)
-            return error_response(
-                503, "unavailable", "the database is unavailable; retry shortly",
-                {"Retry-After": _RETRY_AFTER},
-            )  # fmt: skip
-        log.exception("database error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error", "internal error; the server log has details")
-
     app.add_exception_handler(QueueError, on_queue_error)
-    app.add_exception_handler(DatabaseError, on_db_error)
     app.include_router(probes)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
 class NewItem:
-    """An item to store; ``author`` and ``group`` are the platform's own ids."""
+    """An item to store; ``author`` and ``group`` are the platform's own ids. A
+    ``posted_at`` outside :func:`storable_instant`'s range is refused here, so the store
+    never holds a time it cannot read back."""
 
     external_id: str
     text: str
@@ -26,6 +28,25 @@ class NewItem:
     lang: str | None = None
     urls: tuple[str, ...] = ()
     posted_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.posted_at is not None and not storable_instant(self.posted_at):
+            raise ValueError(f"posted_at {self.posted_at.isoformat()} is out of range")
+
+
+# Every instant the store keeps lies in this range: every database and Python's datetime
+# hold it and read it back in any time zone (year 1 at +14:00 is year 0 in UTC).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def storable_instant(value: datetime) -> bool:
+    """Whether ``value`` (naive means UTC) lies in ``[EARLIEST, LATEST)``."""
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    try:
+        return EARLIEST <= aware < LATEST
+    except OverflowError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
