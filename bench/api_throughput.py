@@ -115,10 +115,13 @@ class Bodies:
 
     def next(self) -> bytes:
         items = [
-            {"id": f"{self._run}-{next(self._ids)}", "text": next(self._texts),
-             "author": f"u{n % 50}"}
+            {
+                "id": f"{self._run}-{next(self._ids)}",
+                "text": next(self._texts),
+                "author": f"u{n % 50}",
+            }
             for n in range(self.batch)
-        ]  # fmt: skip
+        ]
         return json.dumps({"items": items}, ensure_ascii=False).encode()
 
 
@@ -154,9 +157,14 @@ async def _one_connection(
 
 
 async def _paced_connection(
-    port: int, key: str, bodies: Bodies, start: float, interval: float, until: float,
+    port: int,
+    key: str,
+    bodies: Bodies,
+    start: float,
+    interval: float,
+    until: float,
     record: Result,
-) -> None:  # fmt: skip
+) -> None:
     reader, writer = await asyncio.open_connection(HOST, port)
     head = (
         f"POST /v1/screen HTTP/1.1\r\nHost: {HOST}:{port}\r\nAuthorization: Bearer {key}\r\n"
@@ -188,19 +196,28 @@ async def _paced_connection(
 
 
 async def _paced(
-    port: int, key: str, bodies: Bodies, *, rate: float, seconds: float, connections: int,
+    port: int,
+    key: str,
+    bodies: Bodies,
+    *,
+    rate: float,
+    seconds: float,
+    connections: int,
     name: str,
-) -> Result:  # fmt: skip
+) -> Result:
     """Requests at ``rate`` per second in all, spread over ``connections``."""
     result = Result(name, 0, 0, 0, seconds, [])
     interval = connections / rate
     start = time.perf_counter() + 0.05
     until = start + seconds
     await asyncio.gather(
-        *(_paced_connection(port, key, bodies, start + n * interval / connections, interval,
-                            until, result)
-          for n in range(connections))
-    )  # fmt: skip
+        *(
+            _paced_connection(
+                port, key, bodies, start + n * interval / connections, interval, until, result
+            )
+            for n in range(connections)
+        )
+    )
     return result
 
 
@@ -259,8 +276,13 @@ class Ceiling:
 def _serve_ceiling(port: int) -> None:
     import uvicorn
 
-    uvicorn.run(ceiling_app(), host=HOST, port=port, access_log=False,  # type: ignore[arg-type]
-                log_level="warning")  # fmt: skip
+    uvicorn.run(
+        ceiling_app(),
+        host=HOST,
+        port=port,
+        access_log=False,  # type: ignore[arg-type]
+        log_level="warning",
+    )
 
 
 async def _load(
@@ -307,10 +329,22 @@ class Server:
 
 def _key(env: dict[str, str]) -> str:
     out = subprocess.run(
-        [*WENMING, "keys", "create", "--role", "platform", "--platform", "bench",
-         "--rate-limit", "0"],
-        env=env, check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            *WENMING,
+            "keys",
+            "create",
+            "--role",
+            "platform",
+            "--platform",
+            "bench",
+            "--rate-limit",
+            "0",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -328,9 +362,10 @@ def _backends(which: str, workdir: Path) -> Iterator[tuple[str, dict[str, str]]]
             print(f"postgresql: skipped ({exc.__class__.__name__}: server unreachable?)")
             return
         try:
-            yield "postgresql", {
-                **base, "WENMING_DATABASE_URL": PG_URL, "WENMING_DATABASE_SCHEMA": schema
-            }  # fmt: skip
+            yield (
+                "postgresql",
+                {**base, "WENMING_DATABASE_URL": PG_URL, "WENMING_DATABASE_SCHEMA": schema},
+            )
         finally:
             with engine.begin() as conn:
                 conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
@@ -349,9 +384,14 @@ def _stored(env: dict[str, str]) -> int:
 
 
 def _measure(
-    port: int, key: str, texts: list[str], args: argparse.Namespace, pid: int, name: str,
+    port: int,
+    key: str,
+    texts: list[str],
+    args: argparse.Namespace,
+    pid: int,
+    name: str,
     batches: list[int],
-) -> tuple[dict[int, Result], int]:  # fmt: skip
+) -> tuple[dict[int, Result], int]:
     """Closed-loop scenarios for each batch size and concurrency; the best result per batch
     size and the items sent in all."""
     best: dict[int, Result] = {}
@@ -359,11 +399,20 @@ def _measure(
     for batch in batches:
         for conc in args.concurrency:
             bodies = Bodies(texts, batch)
-            warm = asyncio.run(_load(port, key, bodies, concurrency=conc,
-                                     seconds=args.warmup, name="warmup"))  # fmt: skip
+            warm = asyncio.run(
+                _load(port, key, bodies, concurrency=conc, seconds=args.warmup, name="warmup")
+            )
             cpu = _cpu_seconds(pid)
-            res = asyncio.run(_load(port, key, bodies, concurrency=conc, seconds=args.duration,
-                                    name=f"{name} batch={batch} conc={conc}"))  # fmt: skip
+            res = asyncio.run(
+                _load(
+                    port,
+                    key,
+                    bodies,
+                    concurrency=conc,
+                    seconds=args.duration,
+                    name=f"{name} batch={batch} conc={conc}",
+                )
+            )
             res.server_cpu = _cpu_seconds(pid) - cpu
             total += warm.items + res.items
             print(res.line(), flush=True)
@@ -385,8 +434,10 @@ def main() -> None:
         _serve_ceiling(args.serve_ceiling)
         return
     texts = _texts()
-    print(f"wenming API throughput: one worker process, {os.cpu_count()} CPUs, loopback; "
-          f"{len(texts)} example texts")  # fmt: skip
+    print(
+        f"wenming API throughput: one worker process, {os.cpu_count()} CPUs, loopback; "
+        f"{len(texts)} example texts"
+    )
     ceiling = Ceiling(_free_port())
     ceiling.start()
     try:
@@ -411,10 +462,17 @@ def main() -> None:
                     rate = single.requests / single.seconds / 2
                     conns = max(args.concurrency)
                     cpu = _cpu_seconds(pid)
-                    paced = asyncio.run(_paced(
-                        server.port, key, Bodies(texts, 1), rate=rate, seconds=args.duration,
-                        connections=conns, name=f"{backend} batch=1 paced at {rate:,.0f}/s",
-                    ))  # fmt: skip
+                    paced = asyncio.run(
+                        _paced(
+                            server.port,
+                            key,
+                            Bodies(texts, 1),
+                            rate=rate,
+                            seconds=args.duration,
+                            connections=conns,
+                            name=f"{backend} batch=1 paced at {rate:,.0f}/s",
+                        )
+                    )
                     paced.server_cpu = _cpu_seconds(pid) - cpu
                     total += paced.items
                     print(paced.line(), flush=True)
@@ -422,8 +480,9 @@ def main() -> None:
                 if backend == "sqlite" and single is not None and 1 in top:
                     single_rps = single.requests / single.seconds
                     ceiling_rps = top[1].requests / top[1].seconds
-                    batched = max((r for b, r in best.items() if b > 1),
-                                  key=lambda r: r.items, default=None)  # fmt: skip
+                    batched = max(
+                        (r for b, r in best.items() if b > 1), key=lambda r: r.items, default=None
+                    )
                     items_per_s = batched.items / batched.seconds if batched else 0.0
                     summary = (
                         f"single_rps={single_rps:.0f} ceiling_rps={ceiling_rps:.0f} "

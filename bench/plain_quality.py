@@ -39,9 +39,13 @@ def main() -> None:
     ap.add_argument("--policy", type=Path, default=None)
     ap.add_argument("--show", type=int, default=10, help="misses and false actions to print")
     ap.add_argument("--speed-items", type=int, default=20_000, help="0 skips the speed part")
-    ap.add_argument("--set", default="plain", choices=["plain", "plain_fresh"],
-                    help="plain: the main sets; plain_fresh: the smaller set written after "
-                         "the rules (bench/data/README.md)")
+    ap.add_argument(
+        "--set",
+        default="plain",
+        choices=["plain", "plain_fresh"],
+        help="plain: the main sets; plain_fresh: the smaller set written after "
+        "the rules (bench/data/README.md)",
+    )
     args = ap.parse_args()
     screener = Screener.from_policy(args.policy)
     print(f"policy {screener.policy.version}\n")
@@ -66,14 +70,21 @@ def main() -> None:
             if row["harmful"] and not acted:
                 misses.append((kind, row["text"]))
             elif not row["harmful"] and acted:
-                why = sorted({f"{s.detector}:{s.detail.get('rule') or s.detail.get('term') or ''}"
-                              for s in d.signals if s.category in d.labels})
-                false_actions.append((kind, d.verdict.value, ",".join(d.labels) + " " +
-                                      " ".join(why), row["text"]))
+                why = sorted(
+                    {
+                        f"{s.detector}:{s.detail.get('rule') or s.detail.get('term') or ''}"
+                        for s in d.signals
+                        if s.category in d.labels
+                    }
+                )
+                false_actions.append(
+                    (kind, d.verdict.value, ",".join(d.labels) + " " + " ".join(why), row["text"])
+                )
         h_n, h_a = totals[f"{lang}_harm_n"], totals[f"{lang}_harm_acted"]
         c_n, c_a = totals[f"{lang}_clean_n"], totals[f"{lang}_clean_acted"]
-        print(f"[{lang}] harmful {h_n}: recall {h_a / h_n:.3f}; "
-              f"clean {c_n}: actions {c_a / c_n:.3f}")
+        print(
+            f"[{lang}] harmful {h_n}: recall {h_a / h_n:.3f}; clean {c_n}: actions {c_a / c_n:.3f}"
+        )
         for kind, (n, acted) in sorted(per_kind.items()):
             print(f"    {kind:<15} {n:>4}  acted {acted / n:6.1%}")
         for kind, text in misses[: args.show]:
@@ -97,7 +108,7 @@ def speed(screener: Screener, n: int, batch: int = 256) -> None:
     cost: Counter[str] = Counter()
     clock = time.process_time
     for i in range(0, n, batch):
-        chunk = items[i: i + batch]
+        chunk = items[i : i + batch]
         t = clock()
         prepared = [Prepared(it, normalize(it.text)) for it in chunk]
         cost["normalize"] += clock() - t

@@ -137,30 +137,57 @@ def run(workers: int, n: int, steady_seconds: float, tmp: Path) -> Run:
     result = Run(workers, n)
     try:
         key_service.create(
-            rt.store, secret=settings.secret_key.get_secret_value(), role=Role.PLATFORM,
-            platform="bench", label="bench", actor="bench", now=datetime.now(UTC),
-        )  # fmt: skip
+            rt.store,
+            secret=settings.secret_key.get_secret_value(),
+            role=Role.PLATFORM,
+            platform="bench",
+            label="bench",
+            actor="bench",
+            now=datetime.now(UTC),
+        )
         platform = rt.store.access.platform_by_name("bench")
         assert platform is not None
         backlog = posts(n, prefix="b")
         started = time.perf_counter()
         for i in range(0, n, 1000):
-            ingest.enqueue(rt.store, rt.work.items, platform=platform, principal=None,
-                           items=backlog[i : i + 1000])  # fmt: skip
+            ingest.enqueue(
+                rt.store,
+                rt.work.items,
+                platform=platform,
+                principal=None,
+                items=backlog[i : i + 1000],
+            )
         result.ingest_rate = n / (time.perf_counter() - started)
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("WENMING_")}
-        env.update(WENMING_DATABASE_URL=PG_URL, WENMING_DATABASE_SCHEMA=schema,
-                   WENMING_REDIS_URL=REDIS_URL, WENMING_STREAM_PREFIX=prefix,
-                   WENMING_DATABASE_POOL_SIZE="2")  # fmt: skip
+        env.update(
+            WENMING_DATABASE_URL=PG_URL,
+            WENMING_DATABASE_SCHEMA=schema,
+            WENMING_REDIS_URL=REDIS_URL,
+            WENMING_STREAM_PREFIX=prefix,
+            WENMING_DATABASE_POOL_SIZE="2",
+        )
         ports = [_free_port() for _ in range(workers)]
         for k, port in enumerate(ports):
             with (tmp / f"{schema}-w{k}.log").open("wb") as log:
-                procs.append(subprocess.Popen(
-                    [*WORKER, "--name", f"bench-{k}", "--batch", "500",
-                     "--metrics-port", str(port), "--log-level", "warning"],
-                    env=env, stdout=log, stderr=log,
-                ))  # fmt: skip
+                procs.append(
+                    subprocess.Popen(
+                        [
+                            *WORKER,
+                            "--name",
+                            f"bench-{k}",
+                            "--batch",
+                            "500",
+                            "--metrics-port",
+                            str(port),
+                            "--log-level",
+                            "warning",
+                        ],
+                        env=env,
+                        stdout=log,
+                        stderr=log,
+                    )
+                )
         samples: list[tuple[float, int]] = []
         cpu0: dict[int, float] = {}
         deadline = time.monotonic() + 600
@@ -195,8 +222,13 @@ def run(workers: int, n: int, steady_seconds: float, tmp: Path) -> Run:
             while (now := time.perf_counter()) - t0 < steady_seconds:
                 due = int((now - t0) * result.offered)
                 if due > sent:
-                    ingest.enqueue(rt.store, rt.work.items, platform=platform, principal=None,
-                                   items=live[sent:due])  # fmt: skip
+                    ingest.enqueue(
+                        rt.store,
+                        rt.work.items,
+                        platform=platform,
+                        principal=None,
+                        items=live[sent:due],
+                    )
                     sent = due
                 if now - last_sample >= 0.25:
                     lags.append(rt.work.items.stats().lag_seconds)
@@ -230,15 +262,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--steady-seconds", type=float, default=5.0)
     parser.add_argument(
-        "--rounds", type=int, default=1,
+        "--rounds",
+        type=int,
+        default=1,
         help="alternate the worker counts this many times and report medians "
         "(steadier on a shared machine)",
-    )  # fmt: skip
+    )
     args = parser.parse_args()
     cores = os.cpu_count()
     load = os.getloadavg()
-    print(f"machine: {cores} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-          "(PostgreSQL, Redis, the producer and the workers all share these cores)")  # fmt: skip
+    print(
+        f"machine: {cores} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+        "(PostgreSQL, Redis, the producer and the workers all share these cores)"
+    )
     by_count: dict[int, list[Run]] = {k: [] for k in args.workers}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.rounds):
@@ -249,13 +285,17 @@ def main() -> None:
     if args.rounds > 1:
         for k, runs in by_count.items():
             rates = sorted(r.drain_rate for r in runs)
-            print(f"workers={k}: median drain {statistics.median(rates):,.0f} items/s "
-                  f"over {len(runs)} rounds ({', '.join(f'{x:,.0f}' for x in rates)})")  # fmt: skip
+            print(
+                f"workers={k}: median drain {statistics.median(rates):,.0f} items/s "
+                f"over {len(runs)} rounds ({', '.join(f'{x:,.0f}' for x in rates)})"
+            )
     base = statistics.median(r.drain_rate for r in by_count[args.workers[0]])
     for k in args.workers[1:]:
         rate = statistics.median(r.drain_rate for r in by_count[k])
-        print(f"scaling {args.workers[0]} → {k} workers: {rate / max(base, 1e-9):.2f}x "
-              f"(medians: {base:,.0f} → {rate:,.0f} items/s)")  # fmt: skip
+        print(
+            f"scaling {args.workers[0]} → {k} workers: {rate / max(base, 1e-9):.2f}x "
+            f"(medians: {base:,.0f} → {rate:,.0f} items/s)"
+        )
 
 
 def _report(r: Run) -> None:
@@ -265,14 +305,18 @@ def _report(r: Run) -> None:
         f"items/s; worker CPU {r.cpu_per_1000:.3f} s per 1000 items "
         f"(≈{1000 / max(r.cpu_per_1000, 1e-9):,.0f} items/s per dedicated core)"
     )
-    print(f"  whole machine {r.machine_per_1000:.3f} CPU s per 1000 items (workers, "
-          "PostgreSQL, Redis, and anything else running: an upper bound)")  # fmt: skip
+    print(
+        f"  whole machine {r.machine_per_1000:.3f} CPU s per 1000 items (workers, "
+        "PostgreSQL, Redis, and anything else running: an upper bound)"
+    )
     print(f"  stage latency, ms per item: {stages}")
     sizes = ", ".join(f"{t} {b:,.0f}" for t, b in r.bytes_per_item.items())
     print(f"  PostgreSQL bytes per item (tables + indexes): {sizes}")
     if r.offered:
-        print(f"  queue lag at {r.offered:,.0f} items/s offered: "
-              f"p50 {r.lag_p50:.2f}s, max {r.lag_max:.2f}s")  # fmt: skip
+        print(
+            f"  queue lag at {r.offered:,.0f} items/s offered: "
+            f"p50 {r.lag_p50:.2f}s, max {r.lag_max:.2f}s"
+        )
 
 
 if __name__ == "__main__":

@@ -31,12 +31,14 @@ from wenming.detectors.lexicon.detector import LexiconDetector
 from wenming.detectors.screener import Screener
 from wenming.policies.loader import load_policy
 
-WORDS = ("the and you that was for are with his they this have from one had word but not what "
-         "all were when your can said there use each which she how their will other about out "
-         "many then them these some her would make like him into time has look two more write "
-         "see number way could people than first water been call who its now find long down day "
-         "did get come made may part free money click order deal price online today new love "
-         "great happy good thanks please share video photo game play watch news").split()
+WORDS = (
+    "the and you that was for are with his they this have from one had word but not what "
+    "all were when your can said there use each which she how their will other about out "
+    "many then them these some her would make like him into time has look two more write "
+    "see number way could people than first water been call who its now find long down day "
+    "did get come made may part free money click order deal price online today new love "
+    "great happy good thanks please share video photo game play watch news"
+).split()
 
 
 def _common_han() -> list[str]:
@@ -101,8 +103,9 @@ categories:
 """
 
 
-def run(size: int, texts: list[str], rng: random.Random, han: list[str]
-        ) -> tuple[float, float, float]:  # fmt: skip
+def run(
+    size: int, texts: list[str], rng: random.Random, han: list[str]
+) -> tuple[float, float, float]:
     terms = lexicon(size, rng, han)
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "terms.txt").write_text("\n".join(terms) + "\n", encoding="utf-8")
@@ -147,15 +150,21 @@ def run(size: int, texts: list[str], rng: random.Random, han: list[str]
     full_c, bare_c = n / full_cpu, n / bare_cpu
     p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99)]
     c50, c99 = lat_cpu[len(lat_cpu) // 2], lat_cpu[int(len(lat_cpu) * 0.99)]
-    print(f"\n## {size:,} terms ({len(lex.index):,} distinct keys), {n:,} items, "
-          f"mean {statistics.mean(len(t) for t in texts):.0f} chars")
+    print(
+        f"\n## {size:,} terms ({len(lex.index):,} distinct keys), {n:,} items, "
+        f"mean {statistics.mean(len(t) for t in texts):.0f} chars"
+    )
     print(f"lexicon build            {build_s:8.2f} s   memory +{mem:,.0f} MiB")
     print(f"{'':24} {'wall clock':>28}   {'CPU time of this process':>28}")
     print(f"full screening path      {full:10,.0f} items/s               {full_c:10,.0f} items/s")
-    print(f"  per item (1-item calls) p50 {p50:.3f} ms  p99 {p99:.3f} ms   "
-          f"p50 {c50:.3f} ms  p99 {c99:.3f} ms")
-    print(f"bare compiled scan       {bare:10,.0f} items/s               {bare_c:10,.0f} items/s"
-          f"   ({hits:,} raw hits)")
+    print(
+        f"  per item (1-item calls) p50 {p50:.3f} ms  p99 {p99:.3f} ms   "
+        f"p50 {c50:.3f} ms  p99 {c99:.3f} ms"
+    )
+    print(
+        f"bare compiled scan       {bare:10,.0f} items/s               {bare_c:10,.0f} items/s"
+        f"   ({hits:,} raw hits)"
+    )
     print(f"full / bare              {full / bare:10.1%}                {full_c / bare_c:10.1%}")
     return full_c / bare_c, full_c, c99
 

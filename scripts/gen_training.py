@@ -86,7 +86,12 @@ def generate(lang: str, templates: dict[str, list[str]], slots: dict[str, list[s
                 if text in seen:
                     continue
                 seen.add(text)
-                row = {"text": text, "labels": labels, "lang": lang, "template": f"{lang}/{key}/{i}"}
+                row = {
+                    "text": text,
+                    "labels": labels,
+                    "lang": lang,
+                    "template": f"{lang}/{key}/{i}",
+                }
                 (held if heldout else train).append(row)
     for folder, rows in ((ROOT / lang, train), (ROOT / "heldout", held)):
         folder.mkdir(parents=True, exist_ok=True)

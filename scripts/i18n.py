@@ -29,11 +29,27 @@ def extract() -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "extract",
-             "-F", str(ROOT / "babel.cfg"), "-k", "N_", "-k", "gettext:2", "--no-location",
-             "--omit-header", "--sort-output", "-o", str(pot), str(WEB)],
-            check=True, capture_output=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "extract",
+                "-F",
+                str(ROOT / "babel.cfg"),
+                "-k",
+                "N_",
+                "-k",
+                "gettext:2",
+                "--no-location",
+                "--omit-header",
+                "--sort-output",
+                "-o",
+                str(pot),
+                str(WEB),
+            ],
+            check=True,
+            capture_output=True,
+        )
         return pot.read_bytes()
 
 
@@ -60,8 +76,14 @@ def main() -> int:
                 problems.append(f"{mo}: stale; run `make i18n`")
             continue
         with po_path.open("wb") as f:
-            write_po(f, catalog, omit_header=False, no_location=True, sort_output=True,
-                     ignore_obsolete=True)
+            write_po(
+                f,
+                catalog,
+                omit_header=False,
+                no_location=True,
+                sort_output=True,
+                ignore_obsolete=True,
+            )
         with po_path.with_suffix(".mo").open("wb") as f:
             write_mo(f, catalog)
     for p in problems:

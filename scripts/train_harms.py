@@ -99,11 +99,17 @@ def main(argv: list[str] | None = None) -> int:
             sources = [{"id": "cold", **SOURCES["cold"]}, WRITTEN]
         else:
             data = harms.en_data(args.datasets, args.training)
-            sources = [
-                {"id": s, **SOURCES[s]} for s in ("olid", "sms_spam")
-            ] + [{"id": k, **v} for k, v in EXTRA_SOURCES.items()] + [WRITTEN]
+            sources = (
+                [{"id": s, **SOURCES[s]} for s in ("olid", "sms_spam")]
+                + [{"id": k, **v} for k, v in EXTRA_SOURCES.items()]
+                + [WRITTEN]
+            )
         model = train_heads(
-            data, name=name, options=OPTIONS[name], lang=lang, sources=sources,
+            data,
+            name=name,
+            options=OPTIONS[name],
+            lang=lang,
+            sources=sources,
             progress=lambda m: print(m, flush=True),
         )
         seconds = time.perf_counter() - started

@@ -90,9 +90,10 @@ def test_systemd_analyze_finds_no_syntax_errors(tmp_path: Path) -> None:
     )
     # The binaries and users of a real install are absent here; only syntax counts.
     syntax = [
-        line for line in result.stderr.splitlines()
+        line
+        for line in result.stderr.splitlines()
         if re.search(r"Unknown (key|section)|Invalid|Failed to parse|bad-setting", line)
-    ]  # fmt: skip
+    ]
     assert syntax == []
 
 
@@ -167,9 +168,12 @@ def test_procfile_processes_start_serve_and_stop(tmp_path: Path) -> None:
     for name in ("api", "worker"):
         with (tmp_path / f"{name}.log").open("wb") as log:
             running[name] = subprocess.Popen(
-                ["bash", "-c", f"exec {procs[name]}"], env=env, cwd=tmp_path,
-                stdout=log, stderr=log,
-            )  # fmt: skip
+                ["bash", "-c", f"exec {procs[name]}"],
+                env=env,
+                cwd=tmp_path,
+                stdout=log,
+                stderr=log,
+            )
     try:
 
         def healthy() -> bool:

@@ -7,9 +7,23 @@ from pathlib import Path
 
 import wenming.core
 
-FORBIDDEN = ("wenming.detectors", "wenming.store", "wenming.service", "wenming.api",
-             "wenming.web", "wenming.cli", "wenming.runtime", "wenming.queue", "sqlalchemy",
-             "fastapi", "typer", "yaml", "httpx", "redis", "requests")  # fmt: skip
+FORBIDDEN = (
+    "wenming.detectors",
+    "wenming.store",
+    "wenming.service",
+    "wenming.api",
+    "wenming.web",
+    "wenming.cli",
+    "wenming.runtime",
+    "wenming.queue",
+    "sqlalchemy",
+    "fastapi",
+    "typer",
+    "yaml",
+    "httpx",
+    "redis",
+    "requests",
+)
 
 
 def test_core_imports_no_outer_layer() -> None:
@@ -17,10 +31,18 @@ def test_core_imports_no_outer_layer() -> None:
     offenders = []
     for path in root.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            offenders += [f"{path.name}: {n}" for n in names
-                          if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [
+                f"{path.name}: {n}"
+                for n in names
+                if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)
+            ]
     assert offenders == []
 
 
@@ -29,8 +51,21 @@ def test_the_package_root_holds_only_the_composition_root_settings_and_layers() 
     modules = sorted(p.name for p in root.glob("*.py"))
     assert modules == ["__init__.py", "config.py"]
     layers = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != "__pycache__")
-    assert layers == ["api", "cli", "core", "detectors", "http", "policies", "queue", "runtime",
-                      "server", "service", "store", "web", "worker"]  # fmt: skip
+    assert layers == [
+        "api",
+        "cli",
+        "core",
+        "detectors",
+        "http",
+        "policies",
+        "queue",
+        "runtime",
+        "server",
+        "service",
+        "store",
+        "web",
+        "worker",
+    ]
     for layer in layers:
         doc = ast.get_docstring(ast.parse((root / layer / "__init__.py").read_text("utf-8")))
         assert doc and len(doc.splitlines()) >= 3, f"{layer}/__init__.py needs a docstring"

@@ -37,8 +37,14 @@ HOSTILE_STRINGS = [
     "9223372036854775808",
 ]
 HOSTILE_INTS = [0, -1, 1, 2**31, 2**63, -(2**63), 10**30]
-DATES = ["2026-01-01T00:00:00Z", "2026-11-30T12:00:00+08:00", "0001-01-01T00:00:00+14:00",
-         "9999-12-31T23:59:59-14:00", "1970-01-01", "not a date"]  # fmt: skip
+DATES = [
+    "2026-01-01T00:00:00Z",
+    "2026-11-30T12:00:00+08:00",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "1970-01-01",
+    "not a date",
+]
 
 
 def resolve(schema: Schema, components: Components) -> Schema:
@@ -71,8 +77,10 @@ def values(schema: Schema, components: Components, depth: int = 0) -> st.SearchS
         low, high = schema.get("minimum", -5), schema.get("maximum", 1000)
         return st.one_of(st.integers(low, high), st.sampled_from(HOSTILE_INTS))
     if kind == "number":
-        return st.one_of(st.floats(allow_nan=False, allow_infinity=False, width=32),
-                         st.sampled_from([0.0, 1.0, 1e308]))  # fmt: skip
+        return st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False, width=32),
+            st.sampled_from([0.0, 1.0, 1e308]),
+        )
     if kind == "boolean":
         return st.booleans()
     if kind == "null":
@@ -86,12 +94,16 @@ def values(schema: Schema, components: Components, depth: int = 0) -> st.SearchS
         props: dict[str, Schema] = schema.get("properties", {})
         required = set(schema.get("required", []))
         fixed = {k: values(v, components, depth + 1) for k, v in props.items() if k in required}
-        optional = {k: values(v, components, depth + 1) for k, v in props.items()
-                    if k not in required}  # fmt: skip
+        optional = {
+            k: values(v, components, depth + 1) for k, v in props.items() if k not in required
+        }
         return st.fixed_dictionaries(fixed, optional=optional)
     # No type: anything JSON.
-    return st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-                        lambda c: st.lists(c, max_size=3), max_leaves=5)  # fmt: skip
+    return st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+        lambda c: st.lists(c, max_size=3),
+        max_leaves=5,
+    )
 
 
 def conforms(value: Any, schema: Schema, components: Components, where: str = "$") -> str | None:
@@ -105,9 +117,13 @@ def conforms(value: Any, schema: Schema, components: Components, where: str = "$
         return f"{where}: {value!r} not in {schema['enum']}"
     kind = schema.get("type")
     checks: dict[str, type | tuple[type, ...]] = {
-        "string": str, "integer": int, "number": (int, float), "boolean": bool,
-        "array": list, "object": dict,
-    }  # fmt: skip
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+        "array": list,
+        "object": dict,
+    }
     if kind == "null":
         return None if value is None else f"{where}: expected null"
     wrong_type = kind in checks and not isinstance(value, checks[kind])
@@ -124,7 +140,8 @@ def conforms(value: Any, schema: Schema, components: Components, where: str = "$
             if name not in value:
                 return f"{where}: missing {name}"
         for name, sub in schema.get("properties", {}).items():
-            if name in value and (broken := conforms(value[name], sub, components,
-                                                     f"{where}.{name}")):  # fmt: skip
+            if name in value and (
+                broken := conforms(value[name], sub, components, f"{where}.{name}")
+            ):
                 return broken
     return None

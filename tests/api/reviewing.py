@@ -69,14 +69,23 @@ def service_with_policy(
     """A client, runtime and keys like the conftest's, screening with ``policy`` (YAML)."""
     path = directory / "policy.yaml"
     path.write_text(policy, encoding="utf-8")
-    settings = Settings(database_url=db.url, database_schema=db.schema, database_pool_size=4,
-                        max_body_bytes=MAX_BODY, rate_limit_per_second=0,
-                        report_rate_per_minute=0)  # fmt: skip
+    settings = Settings(
+        database_url=db.url,
+        database_schema=db.schema,
+        database_pool_size=4,
+        max_body_bytes=MAX_BODY,
+        rate_limit_per_second=0,
+        report_rate_per_minute=0,
+    )
     rt = Runtime.build(settings, screener=Screener.from_policy(path))
-    keys = Keys(admin=make_key(rt, Role.ADMIN), acme=make_key(rt, Role.PLATFORM, "acme"),
-                other=make_key(rt, Role.PLATFORM, "other"), viewer=make_key(rt, Role.VIEWER),
-                flagger=make_key(rt, Role.FLAGGER),
-                acme_moderator=make_key(rt, Role.MODERATOR, "acme"))  # fmt: skip
+    keys = Keys(
+        admin=make_key(rt, Role.ADMIN),
+        acme=make_key(rt, Role.PLATFORM, "acme"),
+        other=make_key(rt, Role.PLATFORM, "other"),
+        viewer=make_key(rt, Role.VIEWER),
+        flagger=make_key(rt, Role.FLAGGER),
+        acme_moderator=make_key(rt, Role.MODERATOR, "acme"),
+    )
     try:
         with TestClient(create_app(rt)) as c:
             yield c, rt, keys

@@ -120,7 +120,9 @@ def test_a_published_checkpoint_catches_truncation_and_rewriting(
     head = point["seq"]
     if attack == "truncate":
         with store.engine.begin() as conn:
-            conn.execute(delete(_audit_t.audit_entries).where(_audit_t.audit_entries.c.seq >= head - 1))
+            conn.execute(
+                delete(_audit_t.audit_entries).where(_audit_t.audit_entries.c.seq >= head - 1)
+            )
     elif attack == "rewrite":
         _rehash_from(store, 2)
     else:  # a checkpoint made to fit a rewritten chain, without the key

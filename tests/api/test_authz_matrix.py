@@ -153,9 +153,15 @@ def test_every_route_has_a_rule(client: TestClient) -> None:
 
 
 def _clients(client: TestClient, keys: Keys, factchecker: str) -> Iterator[tuple[str, str | None]]:
-    tokens = {"admin": keys.admin, "acme": keys.acme, "other": keys.other,
-              "viewer": keys.viewer, "flagger": keys.flagger,
-              "moderator": keys.acme_moderator, "factchecker": factchecker}  # fmt: skip
+    tokens = {
+        "admin": keys.admin,
+        "acme": keys.acme,
+        "other": keys.other,
+        "viewer": keys.viewer,
+        "flagger": keys.flagger,
+        "moderator": keys.acme_moderator,
+        "factchecker": factchecker,
+    }
     yield "anon", None
     yield from tokens.items()
 
@@ -187,8 +193,14 @@ def test_every_route_answers_every_role_and_tenant(
             client.post("/console/login", data={"key": token}, follow_redirects=False)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         for (method, path), rule in sorted(RULES.items(), key=lambda kv: kv[1].anything):
-            r = client.request(method, rule.url, headers=headers, json=rule.body,
-                               data=rule.form, follow_redirects=False)  # fmt: skip
+            r = client.request(
+                method,
+                rule.url,
+                headers=headers,
+                json=rule.body,
+                data=rule.form,
+                follow_redirects=False,
+            )
             outcome = _outcome(r.status_code, r.headers.get("location", ""))
             assert r.status_code < 500, (who, method, path, r.status_code, r.text[:300])
             if rule.anything:

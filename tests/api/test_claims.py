@@ -36,8 +36,12 @@ def test_two_moderators_cannot_claim_one_case(
     moderators = [make_key(runtime, Role.MODERATOR) for _ in range(4)]
     for round_ in range(5):
         case_id = report(client, item(f"race-{round_}"), "spam")["case_id"]
-        codes = _race(4, lambda i, c=case_id: client.post(
-            f"/v1/cases/{c}/claim", headers=auth(moderators[i])).status_code)  # fmt: skip
+        codes = _race(
+            4,
+            lambda i, c=case_id: (
+                client.post(f"/v1/cases/{c}/claim", headers=auth(moderators[i])).status_code
+            ),
+        )
         assert sorted(codes) == [200, 409, 409, 409], codes  # type: ignore[type-var]
         holder = client.get(f"/v1/cases/{case_id}", headers=auth(keys.admin)).json()["case"]
         assert holder["status"] == "claimed" and holder["assignee"] is not None
@@ -75,8 +79,14 @@ def test_two_moderators_deciding_at_once_make_one_decision(
     moderators = [make_key(runtime, Role.MODERATOR) for _ in range(3)]
     case_id = report(client, item("both"), "spam")["case_id"]
     body = {"verdict": "block", "category": "spam"}
-    codes = _race(3, lambda i: client.post(f"/v1/cases/{case_id}/decision", json=body,
-                                           headers=auth(moderators[i])).status_code)  # fmt: skip
+    codes = _race(
+        3,
+        lambda i: (
+            client.post(
+                f"/v1/cases/{case_id}/decision", json=body, headers=auth(moderators[i])
+            ).status_code
+        ),
+    )
     assert sorted(codes) == [200, 409, 409], codes  # type: ignore[type-var]
     rs = runtime.store.review
     assert len(rs.case_decision_list([uuid.UUID(case_id)])) == 1
@@ -93,8 +103,7 @@ def test_claims_hold_until_released_or_stale(
     assert client.post(f"/v1/cases/{case_id}/claim", headers=auth(a)).status_code == 200
     r = client.post(f"/v1/cases/{case_id}/claim", headers=auth(b))
     assert r.status_code == 409 and "claimed by" in r.json()["message"]
-    r = client.post(f"/v1/cases/{case_id}/decision", headers=auth(b),
-                    json={"verdict": "allow"})  # fmt: skip
+    r = client.post(f"/v1/cases/{case_id}/decision", headers=auth(b), json={"verdict": "allow"})
     assert r.status_code == 409
     mine = client.get("/v1/cases", params={"assignee": "me"}, headers=auth(a)).json()
     assert [c["case_id"] for c in mine["cases"]] == [case_id]
@@ -122,5 +131,6 @@ def test_review_needs_a_moderator_of_the_platform(
     assert client.post(f"/v1/cases/{case_id}/claim", headers=auth(other_mod)).status_code == 404
     assert client.get("/v1/cases", headers=auth(other_mod)).json()["total"] == 0
     assert client.get("/v1/cases", headers=auth(keys.acme_moderator)).json()["total"] == 1
-    assert client.post(f"/v1/cases/{uuid.uuid4()}/claim",
-                       headers=auth(keys.admin)).status_code == 404  # fmt: skip
+    assert (
+        client.post(f"/v1/cases/{uuid.uuid4()}/claim", headers=auth(keys.admin)).status_code == 404
+    )

@@ -57,8 +57,13 @@ def _commands() -> list[str]:
 
 def test_the_command_list_is_read_from_the_cli() -> None:
     found = _commands()
-    assert {"wenming serve", "wenming screen", "wenming claims import", "wenming keys create",
-            "wenming audit verify"} <= set(found)
+    assert {
+        "wenming serve",
+        "wenming screen",
+        "wenming claims import",
+        "wenming keys create",
+        "wenming audit verify",
+    } <= set(found)
     assert len(found) >= 25
 
 

@@ -17,12 +17,16 @@ from wenming.runtime import Runtime
 from wenming.service.keys import Role
 
 
-def _violation(client: TestClient, keys: Keys, n: int, category: str = "spam",
-               **fields: Any) -> dict[str, Any]:  # fmt: skip
+def _violation(
+    client: TestClient, keys: Keys, n: int, category: str = "spam", **fields: Any
+) -> dict[str, Any]:
     screen(client, keys.acme, f"v-{n}", f"post {n}", **fields)
     case_id = report(client, item(f"v-{n}"), category)["case_id"]
-    r = client.post(f"/v1/cases/{case_id}/decision", headers=auth(keys.acme_moderator),
-                    json={"verdict": "block", "category": category})  # fmt: skip
+    r = client.post(
+        f"/v1/cases/{case_id}/decision",
+        headers=auth(keys.acme_moderator),
+        json={"verdict": "block", "category": category},
+    )
     assert r.status_code == 200, r.text
     out: dict[str, Any] = r.json()
     return out
@@ -79,8 +83,14 @@ def test_groups_and_sites_accumulate_violations(
     client: TestClient, keys: Keys, runtime: Runtime
 ) -> None:
     for n in range(3):
-        _violation(client, keys, n, author=f"member-{n}", group="g-1",
-                   urls=[f"https://shop{n}.scam-example.com/offer"])  # fmt: skip
+        _violation(
+            client,
+            keys,
+            n,
+            author=f"member-{n}",
+            group="g-1",
+            urls=[f"https://shop{n}.scam-example.com/offer"],
+        )
     group = client.get("/v1/groups/acme/g-1", headers=auth(keys.acme)).json()
     assert group["status"] == "restrict"  # warning at 1, restrict at 3
     assert [s["action"] for s in group["sanctions"]] == ["restrict", "warning", "warning"]
@@ -96,8 +106,11 @@ def test_groups_and_sites_accumulate_violations(
     case = client.get(f"/v1/cases/{receipt['case_id']}", headers=auth(keys.admin)).json()
     assert case["case"]["subject"]["id"] == "scam-example.com"
     assert case["author"]["violations"]["count"] == 3
-    r = client.post(f"/v1/cases/{receipt['case_id']}/decision", headers=auth(keys.admin),
-                    json={"verdict": "block", "category": "spam"})  # fmt: skip
+    r = client.post(
+        f"/v1/cases/{receipt['case_id']}/decision",
+        headers=auth(keys.admin),
+        json={"verdict": "block", "category": "spam"},
+    )
     assert r.json()["consequences"][0]["subject"]["type"] == "site"
     site = client.get("/v1/sites/www.scam-example.com", headers=auth(keys.admin)).json()
     assert site["violations"]["count"] == 4
@@ -126,16 +139,27 @@ def test_bulk_decisions_for_a_flood(client: TestClient, keys: Keys, runtime: Run
     ids = [report(client, item(f"camp-{n}"), "spam")["case_id"] for n in range(6)]
     other = make_key(runtime, Role.MODERATOR)
     assert client.post(f"/v1/cases/{ids[0]}/claim", headers=auth(other)).status_code == 200
-    r = client.post("/v1/cases/bulk-decision", headers=auth(keys.acme_moderator),
-                    json={"case_ids": ids, "verdict": "block", "category": "spam",
-                          "template": "removed", "note": "campaign"})  # fmt: skip
+    r = client.post(
+        "/v1/cases/bulk-decision",
+        headers=auth(keys.acme_moderator),
+        json={
+            "case_ids": ids,
+            "verdict": "block",
+            "category": "spam",
+            "template": "removed",
+            "note": "campaign",
+        },
+    )
     assert r.status_code == 200, r.text
     out = r.json()
     assert out["decided"] == 5
     assert out["results"][0]["error"]["code"] == "conflict"
     assert all(x["decision_id"] for x in out["results"][1:])
-    r = client.post("/v1/cases/bulk-decision", headers=auth(keys.acme_moderator),
-                    json={"case_ids": [], "verdict": "block"})  # fmt: skip
+    r = client.post(
+        "/v1/cases/bulk-decision",
+        headers=auth(keys.acme_moderator),
+        json={"case_ids": [], "verdict": "block"},
+    )
     assert r.status_code == 422
 
 
@@ -199,16 +223,18 @@ def test_the_policy_defines_queues_ladders_and_templates(
 ) -> None:
     client, _, keys = custom
     queues = client.get("/v1/review/queues", headers=auth(keys.admin)).json()["queues"]
-    assert [(q["id"], q["sla_seconds"]) for q in queues] == [("fraud_desk", 7200),
-                                                              ("rest", 259200)]  # fmt: skip
+    assert [(q["id"], q["sla_seconds"]) for q in queues] == [("fraud_desk", 7200), ("rest", 259200)]
     held = screen(client, keys.acme, "f-1", "please wire the money", author="crook")
     assert held["verdict"] == "review"
     [case] = client.get("/v1/cases", headers=auth(keys.admin)).json()["cases"]
     assert case["queue"] == "fraud_desk"
     detail = client.get(f"/v1/cases/{case['case_id']}", headers=auth(keys.admin)).json()
     assert [t["id"] for t in detail["templates"]] == ["fraud_gone"]
-    r = client.post(f"/v1/cases/{case['case_id']}/decision", headers=auth(keys.admin),
-                    json={"verdict": "block", "template": "fraud_gone"})  # fmt: skip
+    r = client.post(
+        f"/v1/cases/{case['case_id']}/decision",
+        headers=auth(keys.admin),
+        json={"verdict": "block", "template": "fraud_gone"},
+    )
     assert r.status_code == 200, r.text
     assert "Fraud (fraud) is removed on sight." in r.json()["statement"]
     assert r.json()["consequences"][0]["sanction"]["action"] == "ban"
@@ -217,15 +243,21 @@ def test_the_policy_defines_queues_ladders_and_templates(
     for n in range(2):
         screen(client, keys.acme, f"s-{n}", "hello", author="spammy")
         cid = report(client, item(f"s-{n}"), "spam")["case_id"]
-        r = client.post(f"/v1/cases/{cid}/decision", headers=auth(keys.admin),
-                        json={"verdict": "block", "category": "spam"})  # fmt: skip
+        r = client.post(
+            f"/v1/cases/{cid}/decision",
+            headers=auth(keys.admin),
+            json={"verdict": "block", "category": "spam"},
+        )
         sanction = r.json()["consequences"][0]["sanction"]
         actions.append(sanction["action"] if sanction else None)
     assert actions == [None, "mute"]
     # Templates must fit the verdict.
     cid = report(client, item("s-9"), "spam")["case_id"]
-    r = client.post(f"/v1/cases/{cid}/decision", headers=auth(keys.admin),
-                    json={"verdict": "allow", "template": "fraud_gone"})  # fmt: skip
+    r = client.post(
+        f"/v1/cases/{cid}/decision",
+        headers=auth(keys.admin),
+        json={"verdict": "allow", "template": "fraud_gone"},
+    )
     assert r.status_code == 422 and "template" in r.json()["message"]
 
 
@@ -239,8 +271,11 @@ def test_concurrent_violations_climb_one_step_each(
         cases.append(report(client, item(f"c-{n}"), "spam")["case_id"])
 
     def decide(n: int) -> str:
-        r = client.post(f"/v1/cases/{cases[n]}/decision", headers=auth(mods[n]),
-                        json={"verdict": "block", "category": "spam"})  # fmt: skip
+        r = client.post(
+            f"/v1/cases/{cases[n]}/decision",
+            headers=auth(mods[n]),
+            json={"verdict": "block", "category": "spam"},
+        )
         assert r.status_code == 200, r.text
         return str(r.json()["consequences"][0]["sanction"]["action"])
 
@@ -260,17 +295,27 @@ def test_platforms_poll_the_sanctions_to_enforce(
     [change] = feed["changes"]
     assert change["subject"] == {"type": "account", "platform": "acme", "id": "polled"}
     assert change["sanction"]["action"] == "mute" and change["sanction"]["in_force"]
-    assert client.get("/v1/sanctions", params={"since": start},
-                      headers=auth(keys.other)).json()["changes"] == []  # fmt: skip
+    assert (
+        client.get("/v1/sanctions", params={"since": start}, headers=auth(keys.other)).json()[
+            "changes"
+        ]
+        == []
+    )
     clock.advance(hours=1)
     later = clock.now.isoformat()
-    assert client.get("/v1/sanctions", params={"since": later},
-                      headers=auth(keys.acme)).json()["changes"] == []  # fmt: skip
+    assert (
+        client.get("/v1/sanctions", params={"since": later}, headers=auth(keys.acme)).json()[
+            "changes"
+        ]
+        == []
+    )
     sanction_id = decided["consequences"][0]["sanction"]["sanction_id"]
-    client.post(f"/v1/sanctions/{sanction_id}/lift", json={"reason": "error"},
-                headers=auth(keys.admin))  # fmt: skip
-    [lifted] = client.get("/v1/sanctions", params={"since": later},
-                          headers=auth(keys.acme)).json()["changes"]  # fmt: skip
+    client.post(
+        f"/v1/sanctions/{sanction_id}/lift", json={"reason": "error"}, headers=auth(keys.admin)
+    )
+    [lifted] = client.get("/v1/sanctions", params={"since": later}, headers=auth(keys.acme)).json()[
+        "changes"
+    ]
     assert lifted["sanction"]["lifted_at"] is not None
     r = client.get("/v1/sanctions", params={"since": start}, headers=auth(keys.admin))
     assert r.status_code == 422 and "platform" in r.json()["message"]

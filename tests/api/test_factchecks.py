@@ -139,7 +139,6 @@ def test_published_factchecks_reach_screening_without_a_pull(
     rt = Runtime.build(live)
     try:
         with TestClient(create_app(rt)) as screening:
-
             calls = iter(range(100))
 
             def labels(text: str) -> list[str]:  # a new item id each time: /v1/screen is idempotent

@@ -73,8 +73,7 @@ def test_youth_mode_hides_what_the_age_excludes(
         screen(client, keys.acme, ext, text)
     ids = [*texts, "p-unknown"]
     adult = {r["id"]: r for r in _feed(client, keys.acme, items=ids)["results"]}
-    assert [r["show"] for r in adult.values()] == [True, True, True, True, True, False, False,
-                                                   True]  # fmt: skip
+    assert [r["show"] for r in adult.values()] == [True, True, True, True, True, False, False, True]
     assert adult["p-18"]["age_rating"] == "18+" and adult["p-blk"]["reason"] == "blocked"
     assert adult["p-rev"]["reason"] == "held for review"
     teen = _feed(client, keys.acme, items=ids, youth_mode=True, age=16)
@@ -92,8 +91,9 @@ def test_minor_accounts_never_receive_what_their_rating_excludes(
     client, _, keys = rated
     for ext, text in {"a": "hello", "b": "nsfw", "c": "scary"}.items():
         screen(client, keys.acme, ext, text)
-    r = client.put("/v1/minors/acme/kid-1", json={"minor": True, "age": 13},
-                   headers=auth(keys.acme))  # fmt: skip
+    r = client.put(
+        "/v1/minors/acme/kid-1", json={"minor": True, "age": 13}, headers=auth(keys.acme)
+    )
     assert r.status_code == 204
     # The platform forgot youth mode and claimed an adult age: the flag still wins.
     out = _feed(client, keys.acme, items=["a", "b", "c"], account="kid-1", age=30)
@@ -107,8 +107,7 @@ def test_minor_accounts_never_receive_what_their_rating_excludes(
     # Only the platform (or an admin) flags its accounts.
     r = client.put("/v1/minors/acme/kid-2", json={"minor": True}, headers=auth(keys.other))
     assert r.status_code == 404
-    r = client.put("/v1/minors/acme/kid-2", json={"minor": True},
-                   headers=auth(keys.acme_moderator))  # fmt: skip
+    r = client.put("/v1/minors/acme/kid-2", json={"minor": True}, headers=auth(keys.acme_moderator))
     assert r.status_code == 403
 
 
@@ -116,12 +115,19 @@ def test_human_decisions_rate_content(rated: tuple[TestClient, Runtime, Keys]) -
     client, _, keys = rated
     screen(client, keys.acme, "h", "an innocent looking post")
     case_id = report(client, item("h"), "adult")["case_id"]
-    r = client.post(f"/v1/cases/{case_id}/decision", headers=auth(keys.admin),
-                    json={"verdict": "label", "category": "adult"})  # fmt: skip
+    r = client.post(
+        f"/v1/cases/{case_id}/decision",
+        headers=auth(keys.admin),
+        json={"verdict": "label", "category": "adult"},
+    )
     assert r.status_code == 200 and r.json()["age_rating"] == "18+"
     out = _feed(client, keys.acme, items=["h"], youth_mode=True, age=17)
-    assert out["results"][0] == {"id": "h", "show": False, "age_rating": "18+",
-                                 "reason": "rated 18+"}  # fmt: skip
+    assert out["results"][0] == {
+        "id": "h",
+        "show": False,
+        "age_rating": "18+",
+        "reason": "rated 18+",
+    }
     # A later automated re-screen of the same text does not undo the human rating.
     screen(client, keys.acme, "h", "an innocent looking post")
     out = _feed(client, keys.acme, items=["h"], youth_mode=True, age=17)

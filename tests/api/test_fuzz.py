@@ -31,8 +31,11 @@ def _wire(value: object) -> str:
 
 
 def _operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(method, path, op) for path, ops in sorted(doc["paths"].items())
-            for method, op in sorted(ops.items())]  # fmt: skip
+    return [
+        (method, path, op)
+        for path, ops in sorted(doc["paths"].items())
+        for method, op in sorted(ops.items())
+    ]
 
 
 @settings(
@@ -62,8 +65,9 @@ def test_no_request_breaks_the_api(client: TestClient, keys: Keys, data: st.Data
     if "requestBody" in op:
         schema = op["requestBody"]["content"]["application/json"]["schema"]
         body = data.draw(values(schema, components), label="body")
-    who = data.draw(st.sampled_from(["admin", "acme", "acme_moderator", "viewer", "flagger",
-                                     None]), label="key")  # fmt: skip
+    who = data.draw(
+        st.sampled_from(["admin", "acme", "acme_moderator", "viewer", "flagger", None]), label="key"
+    )
     headers = auth(getattr(keys, who)) if who else {}
     if body is not None:
         headers["Content-Type"] = "application/json"

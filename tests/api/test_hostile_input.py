@@ -63,8 +63,9 @@ def test_bad_path_and_query_values_name_the_field(
 
 
 def test_an_empty_platform_on_screening_is_refused(client: TestClient, keys: Keys) -> None:
-    r = client.post("/v1/screen?platform=", json={"items": [{"id": "a", "text": "x"}]},
-                    headers=auth(keys.admin))  # fmt: skip
+    r = client.post(
+        "/v1/screen?platform=", json={"items": [{"id": "a", "text": "x"}]}, headers=auth(keys.admin)
+    )
     _field_error(r, "platform")
 
 
@@ -76,8 +77,9 @@ def test_created_at_outside_a_sane_range_is_refused(
     client: TestClient, keys: Keys, route: str, when: str
 ) -> None:
     items = [{"id": "old", "text": "x", "created_at": when}]
-    _field_error(client.post(route, json={"items": items}, headers=auth(keys.acme)),
-                 "items.0.created_at")  # fmt: skip
+    _field_error(
+        client.post(route, json={"items": items}, headers=auth(keys.acme)), "items.0.created_at"
+    )
 
 
 def test_the_store_refuses_a_time_it_could_not_read_back() -> None:
@@ -104,21 +106,24 @@ def test_malformed_yaml_in_a_backtest_is_422(client: TestClient, keys: Keys, pol
 
 
 def test_a_too_long_string_is_worded_in_characters(client: TestClient, keys: Keys) -> None:
-    r = client.post("/v1/screen", json={"items": [{"id": "a" * 300, "text": "x"}]},
-                    headers=auth(keys.acme))  # fmt: skip
+    r = client.post(
+        "/v1/screen", json={"items": [{"id": "a" * 300, "text": "x"}]}, headers=auth(keys.acme)
+    )
     _field_error(r, "items.0.id")
     assert "characters" in r.json()["message"] and "items" not in r.json()["message"][10:]
 
 
 def test_deeply_nested_json_is_not_called_bad_utf8(client: TestClient, keys: Keys) -> None:
     deep = b'{"items": ' + b"[" * 5000 + b"]" * 5000 + b"}"
-    r = client.post("/v1/screen", content=deep,
-                    headers={**auth(keys.acme), "Content-Type": "application/json"})  # fmt: skip
+    r = client.post(
+        "/v1/screen", content=deep, headers={**auth(keys.acme), "Content-Type": "application/json"}
+    )
     assert r.status_code in (400, 422) and "UTF-8" not in r.json()["message"], r.json()
 
 
-def test_whatever_ingest_accepts_the_worker_decides(client: TestClient, runtime: Runtime,
-                                                    keys: Keys) -> None:  # fmt: skip
+def test_whatever_ingest_accepts_the_worker_decides(
+    client: TestClient, runtime: Runtime, keys: Keys
+) -> None:
     edge: list[dict[str, Any]] = [
         {"id": "a" * 256, "text": "x", "author": "u" * 256, "group": "g" * 256},
         {"id": "early", "text": "x", "created_at": "1900-01-01T13:59:59-14:00"},

@@ -20,10 +20,22 @@ def test_status_tokens_are_redacted_from_the_access_log(caplog: pytest.LogCaptur
     accesslog.install("test.access")
     with caplog.at_level(logging.INFO, logger="test.access"):
         # uvicorn's access record: '%s - "%s %s HTTP/%s" %d' with the path as an argument
-        logger.info('%s - "%s %s HTTP/%s" %d', "1.2.3.4:5", "GET",
-                    "/v1/report-status/SeCrEtToKeN123?lang=en", "1.1", 200)  # fmt: skip
-        logger.info('%s - "%s %s HTTP/%s" %d', "1.2.3.4:5", "GET",
-                    "/report/status/OtherToken456", "1.1", 200)  # fmt: skip
+        logger.info(
+            '%s - "%s %s HTTP/%s" %d',
+            "1.2.3.4:5",
+            "GET",
+            "/v1/report-status/SeCrEtToKeN123?lang=en",
+            "1.1",
+            200,
+        )
+        logger.info(
+            '%s - "%s %s HTTP/%s" %d',
+            "1.2.3.4:5",
+            "GET",
+            "/report/status/OtherToken456",
+            "1.1",
+            200,
+        )
     text = caplog.text
     assert "SeCrEtToKeN123" not in text and "OtherToken456" not in text
     assert "/v1/report-status/[redacted]?lang=en" in text
@@ -34,9 +46,15 @@ def test_sql_errors_do_not_carry_item_text(db: Database) -> None:
     try:
         with pytest.raises(DBAPIError) as raised, store.engine.begin() as conn:
             # A platform id that does not exist breaks a foreign key (or NOT NULL) rule.
-            conn.execute(_items_t.items.insert().values(
-                id=uuid.uuid4(), platform_id=None, external_id="x",
-                text="my secret post text", text_hash="h"))  # fmt: skip
+            conn.execute(
+                _items_t.items.insert().values(
+                    id=uuid.uuid4(),
+                    platform_id=None,
+                    external_id="x",
+                    text="my secret post text",
+                    text_hash="h",
+                )
+            )
         # What the API's and the worker's logs print of it (parameters are hidden by the
         # engine; PostgreSQL's DETAIL quotes the row, and is cut).
         assert "my secret post text" not in redact_detail(str(raised.value))

@@ -19,8 +19,10 @@ def _closed_port() -> int:
 
 
 def test_readyz_is_503_while_redis_is_unreachable(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'r.db'}",
-                        redis_url=f"redis://127.0.0.1:{_closed_port()}/0")
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'r.db'}",
+        redis_url=f"redis://127.0.0.1:{_closed_port()}/0",
+    )
     rt = Runtime.build(settings, migrate_db=True)
     try:
         with TestClient(create_app(rt)) as client:

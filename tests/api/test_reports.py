@@ -81,10 +81,14 @@ def test_the_reported_party_never_learns_who_reported(
 ) -> None:
     flagger = make_key(runtime, Role.FLAGGER)
     screen(client, keys.acme, "post", "hi", author="target")
-    receipt = report(client, item("post"), "drugs", text="x", key=flagger,
-                     contact="whistle@example.org")  # fmt: skip
-    r = client.post(f"/v1/cases/{receipt['case_id']}/decision", headers=auth(keys.admin),
-                    json={"verdict": "block", "category": "drugs"})  # fmt: skip
+    receipt = report(
+        client, item("post"), "drugs", text="x", key=flagger, contact="whistle@example.org"
+    )
+    r = client.post(
+        f"/v1/cases/{receipt['case_id']}/decision",
+        headers=auth(keys.admin),
+        json={"verdict": "block", "category": "drugs"},
+    )
     assert r.status_code == 200
     decision_id = r.json()["decision_id"]
     flagger_key_id = next(k.id for k in runtime.store.access.key_list() if k.role == "flagger")
@@ -131,8 +135,11 @@ def test_flagger_lane_and_accuracy(client: TestClient, keys: Keys, runtime: Runt
     a = report(client, item("f-1"), "spam", key=flagger)
     b = report(client, item("f-2"), "spam", key=flagger)
     for receipt, verdict in ((a, "block"), (b, "allow")):
-        r = client.post(f"/v1/cases/{receipt['case_id']}/decision", headers=auth(keys.admin),
-                        json={"verdict": verdict, "category": "spam"})  # fmt: skip
+        r = client.post(
+            f"/v1/cases/{receipt['case_id']}/decision",
+            headers=auth(keys.admin),
+            json={"verdict": verdict, "category": "spam"},
+        )
         assert r.status_code == 200, r.text
     mine = client.get("/v1/flaggers", headers=auth(flagger)).json()["flaggers"]
     assert [(f["reports"], f["decided"], f["upheld"], f["accuracy"]) for f in mine] == [
@@ -148,10 +155,16 @@ def test_flagger_lane_and_accuracy(client: TestClient, keys: Keys, runtime: Runt
 def limited_client(
     db: Database, service_screener: Screener
 ) -> Iterator[tuple[TestClient, Runtime]]:
-    settings = Settings(database_url=db.url, database_schema=db.schema, database_pool_size=4,
-                        max_body_bytes=MAX_BODY, rate_limit_per_second=2,
-                        rate_limit_burst_seconds=1, report_rate_per_minute=6,
-                        report_burst=3)  # fmt: skip
+    settings = Settings(
+        database_url=db.url,
+        database_schema=db.schema,
+        database_pool_size=4,
+        max_body_bytes=MAX_BODY,
+        rate_limit_per_second=2,
+        rate_limit_burst_seconds=1,
+        report_rate_per_minute=6,
+        report_burst=3,
+    )
     rt = Runtime.build(settings, screener=service_screener)
     with TestClient(create_app(rt)) as c:
         yield c, rt
@@ -170,6 +183,7 @@ def test_public_reports_are_rate_limited_per_address_and_key(
     assert r.json()["code"] == "rate_limited" and int(r.headers["Retry-After"]) >= 1
     # A key has its own bucket.
     flagger = make_key(runtime, Role.FLAGGER)
-    codes = [client.post("/v1/reports", json=body, headers=auth(flagger)).status_code
-             for _ in range(4)]  # fmt: skip
+    codes = [
+        client.post("/v1/reports", json=body, headers=auth(flagger)).status_code for _ in range(4)
+    ]
     assert codes[0] == 202 and 429 in codes

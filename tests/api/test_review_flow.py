@@ -19,8 +19,13 @@ def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Ru
     screen(client, keys.acme, "post-1", "selling the good stuff, dm me", author="u-1")
 
     # Anyone reports the post; the answer carries a status token and the case.
-    receipt = report(client, item("post-1"), "drugs", text="they sell heroin in dms",
-                     contact="reporter@example.org")  # fmt: skip
+    receipt = report(
+        client,
+        item("post-1"),
+        "drugs",
+        text="they sell heroin in dms",
+        contact="reporter@example.org",
+    )
     case_id, token = receipt["case_id"], receipt["token"]
     status = client.get(receipt["status_url"]).json()
     assert status["status"] == "received" and status["outcome"] is None
@@ -31,8 +36,9 @@ def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Ru
         for q in client.get("/v1/review/queues", headers=auth(keys.acme_moderator)).json()["queues"]
     }
     assert queues["urgent"]["open"] == 1 and queues["urgent"]["breached"] == 0
-    listed = client.get("/v1/cases", params={"queue": "urgent"},
-                        headers=auth(keys.acme_moderator)).json()  # fmt: skip
+    listed = client.get(
+        "/v1/cases", params={"queue": "urgent"}, headers=auth(keys.acme_moderator)
+    ).json()
     assert [c["case_id"] for c in listed["cases"]] == [case_id] and listed["total"] == 1
 
     # A moderator claims it, sees the content and the report, and decides.
@@ -64,8 +70,9 @@ def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Ru
     account = client.get("/v1/accounts/acme/u-1", headers=auth(keys.acme)).json()
     assert account["status"] == "mute"
     assert [s["action"] for s in account["active_sanctions"]] == ["mute"]
-    assert account["standings"] == [{"ladder": "default", "weight": 3.0, "step": 3,
-                                     "action": "mute"}]  # fmt: skip
+    assert account["standings"] == [
+        {"ladder": "default", "weight": 3.0, "step": 3, "action": "mute"}
+    ]
     assert account["sanctions"][0]["statement"]["redress"].startswith("appeal")
     status = client.get(f"/v1/report-status/{token}").json()
     assert status["status"] == "decided" and status["outcome"] == "upheld"
@@ -79,8 +86,9 @@ def test_report_to_overturned_appeal(client: TestClient, keys: Keys, runtime: Ru
     )
     assert r.status_code == 202, r.text
     appeal_id, appeal_case = r.json()["appeal_id"], r.json()["case_id"]
-    again = client.post("/v1/appeals", headers=auth(keys.acme),
-                        json={"decision_id": decision_id, "text": "again"})  # fmt: skip
+    again = client.post(
+        "/v1/appeals", headers=auth(keys.acme), json={"decision_id": decision_id, "text": "again"}
+    )
     assert again.status_code == 409
     assert client.get(f"/v1/report-status/{token}").json()["status"] == "appealed"
 
@@ -156,8 +164,7 @@ def test_items_held_by_the_workers_open_cases_once(
 ) -> None:
     body = {"items": [{"id": "w-1", "text": "buy followers"}, {"id": "w-2", "text": "hi"}]}
     assert client.post("/v1/items", json=body, headers=auth(keys.acme)).status_code == 202
-    worker = Worker(runtime, WorkerConfig(name="review-test", reclaim_idle_ms=0,
-                                          housekeeping_s=0))  # fmt: skip
+    worker = Worker(runtime, WorkerConfig(name="review-test", reclaim_idle_ms=0, housekeeping_s=0))
     assert worker.drain(timeout_s=60)
     cases = client.get("/v1/cases", headers=auth(keys.admin)).json()["cases"]
     assert [(c["subject"]["id"], c["source"]) for c in cases] == [("w-1", "automated")]
@@ -176,11 +183,13 @@ def test_automated_decisions_can_be_appealed(client: TestClient, keys: Keys) -> 
     detail = client.get(f"/v1/cases/{case_id}", headers=auth(keys.acme_moderator)).json()
     assert detail["case"]["queue"] == "appeals" and detail["case"]["category"] == "drugs"
     assert detail["item_decisions"][0]["evidence"][0]["match"] == "heroin"
-    r = client.post(f"/v1/cases/{case_id}/decision", headers=auth(keys.acme_moderator),
-                    json={"verdict": "allow", "template": "no_violation"})  # fmt: skip
+    r = client.post(
+        f"/v1/cases/{case_id}/decision",
+        headers=auth(keys.acme_moderator),
+        json={"verdict": "allow", "template": "no_violation"},
+    )
     assert r.status_code == 200 and r.json()["appeal_outcome"] == "overturned"
     history = client.get("/v1/items/auto-1", headers=auth(keys.acme)).json()["decisions"]
-    assert [(d["verdict"], d["automated"]) for d in history] == [("allow", False),
-                                                                 ("block", True)]  # fmt: skip
+    assert [(d["verdict"], d["automated"]) for d in history] == [("allow", False), ("block", True)]
     feed = client.post("/v1/feed/filter", json={"items": ["auto-1"]}, headers=auth(keys.acme))
     assert feed.json()["results"][0]["show"] is True

@@ -18,14 +18,26 @@ def _screen(client: TestClient, key: str, *items: dict[str, Any], **params: str)
 
 def test_screen_then_decision_then_item_history(client: TestClient, keys: Keys) -> None:
     results = _screen(
-        client, keys.acme,
-        {"id": "p1", "text": "selling heroin cheap", "author": "u1", "group": "g1",
-         "lang": "en", "created_at": "2026-01-01T08:00:00+08:00", "urls": ["https://a.example"]},
+        client,
+        keys.acme,
+        {
+            "id": "p1",
+            "text": "selling heroin cheap",
+            "author": "u1",
+            "group": "g1",
+            "lang": "en",
+            "created_at": "2026-01-01T08:00:00+08:00",
+            "urls": ["https://a.example"],
+        },
         {"id": 2, "text": "see you tomorrow"},
-    )  # fmt: skip
+    )
     block, ok = results
     assert (block["id"], block["verdict"], block["labels"], block["replayed"]) == (
-        "p1", "block", ["drugs"], False)  # fmt: skip
+        "p1",
+        "block",
+        ["drugs"],
+        False,
+    )
     assert block["evidence"][0]["match"] == "heroin"
     assert (block["evidence"][0]["start"], block["evidence"][0]["end"]) == (8, 14)
     assert block["reasons"] and block["policy_version"].startswith("svc-fixture@")
@@ -44,7 +56,12 @@ def test_screen_then_decision_then_item_history(client: TestClient, keys: Keys) 
     history = client.get("/v1/items/p1", headers=auth(keys.acme)).json()
     item = history["item"]
     assert (item["id"], item["platform"], item["text"], item["author"], item["group"]) == (
-        "p1", "acme", "selling heroin cheap", "u1", "g1")  # fmt: skip
+        "p1",
+        "acme",
+        "selling heroin cheap",
+        "u1",
+        "g1",
+    )
     assert item["posted_at"].startswith("2026-01-01T00:00:00")  # stored in UTC
     assert item["urls"] == ["https://a.example"]
     assert [d["decision_id"] for d in history["decisions"]] == [block["decision_id"]]
@@ -54,8 +71,9 @@ def test_resending_returns_the_stored_decision(
     client: TestClient, keys: Keys, runtime: Runtime
 ) -> None:
     first = _screen(client, keys.acme, {"id": "p1", "text": "buy followers now"})[0]
-    again = _screen(client, keys.acme, {"id": "p1", "text": "buy followers now"},
-                    {"id": "p2", "text": "fresh"})  # fmt: skip
+    again = _screen(
+        client, keys.acme, {"id": "p1", "text": "buy followers now"}, {"id": "p2", "text": "fresh"}
+    )
     assert again[0]["decision_id"] == first["decision_id"] and again[0]["replayed"] is True
     assert again[1]["replayed"] is False
     assert runtime.store.items.decision_count() == 2
@@ -65,18 +83,25 @@ def test_resending_returns_the_stored_decision(
     history = client.get("/v1/items/p1", headers=auth(keys.acme)).json()
     assert history["item"]["text"] == "hello friends"
     assert [d["decision_id"] for d in history["decisions"]] == [
-        edited["decision_id"], first["decision_id"]]  # fmt: skip
+        edited["decision_id"],
+        first["decision_id"],
+    ]
 
 
 def test_admin_screens_for_a_named_platform(client: TestClient, keys: Keys) -> None:
-    r = client.post("/v1/screen", json={"items": [{"id": "a", "text": "x"}]},
-                    headers=auth(keys.admin))  # fmt: skip
+    r = client.post(
+        "/v1/screen", json={"items": [{"id": "a", "text": "x"}]}, headers=auth(keys.admin)
+    )
     assert r.status_code == 422 and r.json()["code"] == "invalid_request"
     assert "platform" in r.json()["message"]
     out = _screen(client, keys.admin, {"id": "a", "text": "冰毒"}, platform="acme")
     assert out[0]["verdict"] == "block"
-    r = client.post("/v1/screen", json={"items": [{"id": "a", "text": "x"}]},
-                    headers=auth(keys.admin), params={"platform": "nowhere"})  # fmt: skip
+    r = client.post(
+        "/v1/screen",
+        json={"items": [{"id": "a", "text": "x"}]},
+        headers=auth(keys.admin),
+        params={"platform": "nowhere"},
+    )
     assert r.status_code == 404
 
 

@@ -10,8 +10,9 @@ from wenming.service.keys import Role
 
 
 def _decision_id(client: TestClient, key: str) -> str:
-    r = client.post("/v1/screen", json={"items": [{"id": "secret", "text": "heroin"}]},
-                    headers=auth(key))  # fmt: skip
+    r = client.post(
+        "/v1/screen", json={"items": [{"id": "secret", "text": "heroin"}]}, headers=auth(key)
+    )
     assert r.status_code == 200, r.text
     return str(r.json()["results"][0]["decision_id"])
 
@@ -31,10 +32,14 @@ def test_platform_keys_see_only_their_own_platform(client: TestClient, keys: Key
     mine = client.get("/v1/items/secret", headers=auth(keys.acme)).json()["decisions"]
     assert [d["decision_id"] for d in mine] == [decision_id]
     # A moderator bound to acme is held to acme too.
-    assert client.get(f"/v1/decisions/{decision_id}",
-                      headers=auth(keys.acme_moderator)).status_code == 200  # fmt: skip
-    assert client.get(f"/v1/decisions/{other_id}",
-                      headers=auth(keys.acme_moderator)).status_code == 404  # fmt: skip
+    assert (
+        client.get(f"/v1/decisions/{decision_id}", headers=auth(keys.acme_moderator)).status_code
+        == 200
+    )
+    assert (
+        client.get(f"/v1/decisions/{other_id}", headers=auth(keys.acme_moderator)).status_code
+        == 404
+    )
 
 
 def test_unbound_readers_name_the_platform(client: TestClient, keys: Keys) -> None:
@@ -86,8 +91,7 @@ def test_missing_invalid_and_revoked_keys(client: TestClient, runtime: Runtime) 
 def test_rate_limit_per_key(client: TestClient, runtime: Runtime, keys: Keys) -> None:
     slow = make_key(runtime, Role.PLATFORM, "acme", rate_limit=0.5)
     body = {"items": [{"id": "a", "text": "x"}]}
-    codes = [client.post("/v1/screen", json=body, headers=auth(slow)).status_code
-             for _ in range(3)]  # fmt: skip
+    codes = [client.post("/v1/screen", json=body, headers=auth(slow)).status_code for _ in range(3)]
     # Half a request a second, with a burst of 2 seconds' worth: one token.
     assert codes[0] == 200 and codes[-1] == 429
     r = client.post("/v1/screen", json=body, headers=auth(slow))

@@ -136,8 +136,12 @@ def test_backtest_reports_flips_without_acting(
     assert {"from": "block", "to": "review", "count": 5} in report["flips"]
     assert report["examples"][0]["candidate"] == "review"
     assert runtime.store.items.decision_count() == before
-    assert client.post("/v1/backtests", json={"policy": CANDIDATE},
-                       headers=auth(keys.acme)).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            "/v1/backtests", json={"policy": CANDIDATE}, headers=auth(keys.acme)
+        ).status_code
+        == 403
+    )
 
 
 def test_backtest_refuses_list_files_and_bad_policies(client: TestClient, keys: Keys) -> None:

@@ -64,8 +64,7 @@ def held_client(db: Database, held: HeldScreener) -> Iterator[tuple[TestClient, 
 
 
 def _screen(client: TestClient, key: str, item_id: str, out: list[int]) -> None:
-    r = client.post("/v1/screen", json={"items": [{"id": item_id, "text": "x"}]},
-                    headers=auth(key))  # fmt: skip
+    r = client.post("/v1/screen", json={"items": [{"id": item_id, "text": "x"}]}, headers=auth(key))
     out.append(r.status_code)
 
 

@@ -32,9 +32,10 @@ def _env(db: Database) -> dict[str, str]:
 
 def test_keys_create_prints_a_working_key_once(db: Database) -> None:
     result = runner.invoke(
-        app, ["keys", "create", "--role", "platform", "--platform", "acme", "--name", "ci"],
+        app,
+        ["keys", "create", "--role", "platform", "--platform", "acme", "--name", "ci"],
         env=_env(db),
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     token = result.stdout.strip().splitlines()[-1]
     assert token.startswith("wm_") and len(token) > 30
@@ -43,7 +44,10 @@ def test_keys_create_prints_a_working_key_once(db: Database) -> None:
         principal = rt.keys.verify(token)
         assert principal is not None
         assert (principal.role.value, principal.key.platform_name, principal.key.label) == (
-            "platform", "acme", "ci")  # fmt: skip
+            "platform",
+            "acme",
+            "ci",
+        )
         assert token not in str(rt.store.access.key_list())  # only the hash is stored
     finally:
         rt.close()
@@ -60,22 +64,25 @@ def test_keys_create_refuses_bad_requests(db: Database) -> None:
     assert r.exit_code == 2 and "platform" in r.output
     r = runner.invoke(app, ["keys", "create", "--role", "emperor"], env=_env(db))
     assert r.exit_code == 2
-    r = runner.invoke(app, ["keys", "create", "--role", "viewer", "--platform", "Bad Name!"],
-                      env=_env(db))  # fmt: skip
+    r = runner.invoke(
+        app, ["keys", "create", "--role", "viewer", "--platform", "Bad Name!"], env=_env(db)
+    )
     assert r.exit_code == 2 and "invalid platform name" in r.output
 
 
 def test_audit_verify_reports_the_first_broken_link(db: Database) -> None:
     for name in ("a", "b"):
-        r = runner.invoke(app, ["keys", "create", "--role", "platform", "--platform", name],
-                          env=_env(db))  # fmt: skip
+        r = runner.invoke(
+            app, ["keys", "create", "--role", "platform", "--platform", name], env=_env(db)
+        )
         assert r.exit_code == 0, r.output
     ok = runner.invoke(app, ["audit", "verify"], env=_env(db))
     assert ok.exit_code == 0 and "audit chain OK: 4 entries" in ok.stdout
     store = db.store()
     with store.engine.begin() as conn:
-        conn.execute(update(audit_entries).where(audit_entries.c.seq == 3)
-                     .values(subject="platform:c"))  # fmt: skip
+        conn.execute(
+            update(audit_entries).where(audit_entries.c.seq == 3).values(subject="platform:c")
+        )
     store.close()
     broken = runner.invoke(app, ["audit", "verify"], env=_env(db))
     assert broken.exit_code == 1 and "BROKEN at entry #3" in broken.stdout

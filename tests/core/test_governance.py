@@ -46,8 +46,9 @@ def test_routing_takes_the_first_queue_that_fits() -> None:
 
 
 def test_ladder_steps_and_weights() -> None:
-    ladder = Ladder("default", "account", (Step(1, "warning"), Step(3, "mute", 3600)),
-                    {5: 3.0}, None)  # fmt: skip
+    ladder = Ladder(
+        "default", "account", (Step(1, "warning"), Step(3, "mute", 3600)), {5: 3.0}, None
+    )
     assert ladder.step_for(0.5) is None and ladder.step_for(1).action == "warning"  # type: ignore[union-attr]
     assert ladder.step_for(10) == Step(3, "mute", 3600)
     assert ladder.weight_for(5) == 3.0 and ladder.weight_for(2) == 1.0
@@ -62,7 +63,12 @@ def test_ratings_and_durations() -> None:
     assert rating_allows("16+", 16) and not rating_allows("16+", 15)
     assert not rating_allows("12+", None) and rating_allows("all", None)
     assert [seconds(x) for x in ("90m", "24h", "7d", "2w", "1.5h")] == [
-        5400, 86400, 604800, 1209600, 5400]  # fmt: skip
+        5400,
+        86400,
+        604800,
+        1209600,
+        5400,
+    ]
 
 
 def test_the_policy_configures_all_three() -> None:

@@ -10,11 +10,13 @@ from wenming.core.normalize import _LEET, SEP_BREAK, SEP_SYMBOL, normalize
 # Text drawn from the characters evaders use: Latin, digits, leet symbols, full-width
 # forms, Cyrillic/Greek look-alikes, CJK (simplified and traditional), separators,
 # invisible characters, emoji, ligatures and combining marks.
-ALPHABET = st.sampled_from(list(
-    "abcdeifkstuoxyzABCKSTU0134578@$!|+ .*-_,。！？"
-    "ａｂｃＦＵＣＫ０１２аеорсхуαορ傻逼加微信賭博網站发票代开"
-    "\u200b\u200c\u200d\ufeff\u2060\u00ad\u0301\u0308ﬁﬂ™①㎏ß🍎😀🅵𝐟"
-))
+ALPHABET = st.sampled_from(
+    list(
+        "abcdeifkstuoxyzABCKSTU0134578@$!|+ .*-_,。！？"
+        "ａｂｃＦＵＣＫ０１２аеорсхуαορ傻逼加微信賭博網站发票代开"
+        "\u200b\u200c\u200d\ufeff\u2060\u00ad\u0301\u0308ﬁﬂ™①㎏ß🍎😀🅵𝐟"
+    )
+)
 TEXT = st.text(alphabet=ALPHABET, max_size=40) | st.text(max_size=40)
 
 
@@ -55,22 +57,34 @@ def test_each_compact_char_comes_from_the_original_char_it_maps_to(text: str) ->
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("abcdefghijkmnopqrstuvwxyz傻逼加微信")), min_size=1,
-               max_size=12),
-       st.lists(st.sampled_from(["\u200b", "\u200d", "\ufeff", "\u2060"]), max_size=5))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("abcdefghijkmnopqrstuvwxyz傻逼加微信")),
+        min_size=1,
+        max_size=12,
+    ),
+    st.lists(st.sampled_from(["\u200b", "\u200d", "\ufeff", "\u2060"]), max_size=5),
+)
 def test_invisible_characters_change_nothing_but_offsets(word: str, junk: list[str]) -> None:
     spiked = "".join(c + (junk[i % len(junk)] if junk else "") for i, c in enumerate(word))
     assert normalize(spiked).compact == normalize(word).compact
     n = normalize(spiked)
     start, end = n.compact_span(0, len(n.compact))
-    assert spiked[start:end].replace("\u200b", "").replace("\u200d", "").replace(
-        "\ufeff", "").replace("\u2060", "") == word
+    assert (
+        spiked[start:end]
+        .replace("\u200b", "")
+        .replace("\u200d", "")
+        .replace("\ufeff", "")
+        .replace("\u2060", "")
+        == word
+    )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("abcdefghijkmnopqrstuvwxyz")), min_size=2,
-               max_size=12),
-       st.sampled_from([" ", ".", "*", "-", "_", "😀", "·", "/"]))
+@given(
+    st.text(alphabet=st.sampled_from(list("abcdefghijkmnopqrstuvwxyz")), min_size=2, max_size=12),
+    st.sampled_from([" ", ".", "*", "-", "_", "😀", "·", "/"]),
+)
 def test_separators_between_letters_vanish_from_the_compact_view(word: str, sep: str) -> None:
     assert normalize(sep.join(word)).compact == normalize(word).compact
 

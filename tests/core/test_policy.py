@@ -24,11 +24,16 @@ def _error(text: str, tmp_path: Path, files: dict[str, bytes] | None = None) -> 
 
 def test_the_minimum_shape_from_the_design_loads(tmp_path: Path) -> None:
     (tmp_path / "t.txt").write_text("bad phrase\n", encoding="utf-8")
-    p = parse_policy("categories:\n  spam:\n    terms: [buy now]\n    terms_file: t.txt\n"
-                     "    review_at: 0.5\n    block_at: 0.9\n", base_dir=tmp_path)
+    p = parse_policy(
+        "categories:\n  spam:\n    terms: [buy now]\n    terms_file: t.txt\n"
+        "    review_at: 0.5\n    block_at: 0.9\n",
+        base_dir=tmp_path,
+    )
     spam = p.categories["spam"]
     assert [t.text for t in lexicon_config.of(p.part("lexicon")).categories["spam"].terms] == [
-        "buy now", "bad phrase"]
+        "buy now",
+        "bad phrase",
+    ]
     assert spam.thresholds == {Verdict.REVIEW: 0.5, Verdict.BLOCK: 0.9}
     assert p.version.startswith("policy@")
 
@@ -57,19 +62,26 @@ def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
         ("categories:\n  spam:\n    terms: [a]\n    block_at: high\n", 4, "must be a number"),
         ("categories:\n  spam:\n    terms: [a]\n", 2, "no threshold"),
         ("categories:\n  Spam!:\n    block_at: 0.9\n", 2, "category id"),
-        ("categories:\n  s:\n    block_at: 0.9\n    rules:\n      - {pattern: '(unclosed'}\n",
-         5, "invalid regular expression"),
+        (
+            "categories:\n  s:\n    block_at: 0.9\n    rules:\n      - {pattern: '(unclosed'}\n",
+            5,
+            "invalid regular expression",
+        ),
         ("categories:\n  s:\n    block_at: 0.9\n    terms: a string\n", 4, "must be a list"),
         ("categories:\n  s:\n    block_at: 0.9\n    age_rating: 21+\n", 4, "age_rating"),
         ("categories: {}\n", 1, "at least one category"),
         ("categoriez:\n  s: {}\n", 1, "unknown top-level key"),
         ("categories:\n  s:\n    block_at: 0.9\n    block_at: 0.8\n", 4, "duplicate key"),
-        ("categories:\n  s:\n    block_at: 0.9\n    near:\n      - {terms: [a]}\n", 5,
-         "at least two terms"),
+        (
+            "categories:\n  s:\n    block_at: 0.9\n    near:\n      - {terms: [a]}\n",
+            5,
+            "at least two terms",
+        ),
     ],
 )
-def test_each_fault_is_reported_at_its_line(tmp_path: Path, text: str, line: int,
-                                            words: str) -> None:
+def test_each_fault_is_reported_at_its_line(
+    tmp_path: Path, text: str, line: int, words: str
+) -> None:
     err = _error(text, tmp_path)
     assert err.line == line, str(err)
     assert words in str(err)
@@ -77,8 +89,11 @@ def test_each_fault_is_reported_at_its_line(tmp_path: Path, text: str, line: int
 
 
 def test_a_bad_weight_in_a_term_file_names_that_file_and_line(tmp_path: Path) -> None:
-    err = _error("categories:\n  s:\n    terms_file: t.txt\n    block_at: 0.9\n", tmp_path,
-                 {"t.txt": b"# comment\nfine\nbad\tlots\n"})
+    err = _error(
+        "categories:\n  s:\n    terms_file: t.txt\n    block_at: 0.9\n",
+        tmp_path,
+        {"t.txt": b"# comment\nfine\nbad\tlots\n"},
+    )
     assert err.source == "t.txt"
     assert err.line == 3
     assert "not a number" in str(err)
@@ -91,8 +106,11 @@ def test_a_missing_term_file_is_reported_where_it_is_named(tmp_path: Path) -> No
 
 
 def test_a_term_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
-    err = _error("categories:\n  s:\n    block_at: 0.9\n    terms_file: t.txt\n", tmp_path,
-                 {"t.txt": b"ok\n\xff\xfe\n"})
+    err = _error(
+        "categories:\n  s:\n    block_at: 0.9\n    terms_file: t.txt\n",
+        tmp_path,
+        {"t.txt": b"ok\n\xff\xfe\n"},
+    )
     assert err.line == 2
     assert "UTF-8" in str(err)
 

@@ -17,13 +17,18 @@ def _evidence(screener: Screener, text: str, **kw: object) -> list[dict[str, obj
 def test_regex_rules_run_on_the_canonical_view(screener: Screener) -> None:
     ev = _evidence(screener, "电话：１３８１２３４５６７８")  # full-width digits
     assert [(e["detector"], e["rule"], e["match"]) for e in ev] == [
-        ("rules", "cn-mobile", "１３８１２３４５６７８")]
+        ("rules", "cn-mobile", "１３８１２３４５６７８")
+    ]
     assert _evidence(screener, "order 213812345678901") == []
 
 
 def test_listed_domains_match_subdomains_and_defanged_links(screener: Screener) -> None:
-    for text in ["go to https://shop.scam-shop.top/deal", "scam-shop[.]top",
-                 "ＳＣＡＭ－ＳＨＯＰ．ＴＯＰ", "visit www.evil。cn now"]:
+    for text in [
+        "go to https://shop.scam-shop.top/deal",
+        "scam-shop[.]top",
+        "ＳＣＡＭ－ＳＨＯＰ．ＴＯＰ",
+        "visit www.evil。cn now",
+    ]:
         ev = _evidence(screener, text)
         assert ev and ev[0]["detector"] == "urls", text
         start, end = ev[0]["start"], ev[0]["end"]
@@ -66,8 +71,9 @@ def test_a_plugin_detector_joins_through_register(screener: Screener) -> None:
             from wenming.core.model import Signal
 
             assert isinstance(batch, list)
-            return [[Signal("spam", 0.5, "shouting")] if p.item.text.isupper() else []
-                    for p in batch]
+            return [
+                [Signal("spam", 0.5, "shouting")] if p.item.text.isupper() else [] for p in batch
+            ]
 
         def examples(self) -> list[str]:
             return ["BUY NOW"]

@@ -68,22 +68,38 @@ def test_the_default_policy_ships_examples_it_flags() -> None:
     ("block", "line", "words"),
     [
         ("    intents: [a]\n", 5, "must be a mapping"),
-        ("    intents:\n      slots: {a: [x]}\n      patterns:\n        - {sequence: [b]}\n",
-         8, "unknown slot 'b'"),
-        ("    intents:\n      slots: {a: [x]}\n      patterns:\n        - {sequence: [a], "
-         "weight: 2}\n", 8, "weight must be a number"),
-        ("    intents:\n      slots:\n        a: ['re:(']\n      patterns: [{sequence: [a]}]\n",
-         7, "invalid regular expression"),
-        ("    intents:\n      slots: {a: [x]}\n      patterns:\n        - {sequence: [a], "
-         "colour: red}\n", 8, "unknown key 'colour'"),
+        (
+            "    intents:\n      slots: {a: [x]}\n      patterns:\n        - {sequence: [b]}\n",
+            8,
+            "unknown slot 'b'",
+        ),
+        (
+            "    intents:\n      slots: {a: [x]}\n      patterns:\n        - {sequence: [a], "
+            "weight: 2}\n",
+            8,
+            "weight must be a number",
+        ),
+        (
+            "    intents:\n      slots:\n        a: ['re:(']\n      patterns: [{sequence: [a]}]\n",
+            7,
+            "invalid regular expression",
+        ),
+        (
+            "    intents:\n      slots: {a: [x]}\n      patterns:\n        - {sequence: [a], "
+            "colour: red}\n",
+            8,
+            "unknown key 'colour'",
+        ),
         ("    intentz: {}\n", 5, "unknown key 'intentz'"),
     ],
 )
-def test_config_faults_name_the_file_and_line(tmp_path: Path, block: str, line: int,
-                                              words: str) -> None:
+def test_config_faults_name_the_file_and_line(
+    tmp_path: Path, block: str, line: int, words: str
+) -> None:
     path = tmp_path / "p.yaml"
-    path.write_text("categories:\n  c:\n    title: C\n    block_at: 0.9\n" + block,
-                    encoding="utf-8")
+    path.write_text(
+        "categories:\n  c:\n    title: C\n    block_at: 0.9\n" + block, encoding="utf-8"
+    )
     with pytest.raises(PolicyError) as exc:
         Screener.from_policy(path)
     assert str(exc.value).startswith(f"{path}:{line}:"), str(exc.value)
@@ -94,8 +110,9 @@ def test_extension_keys_keep_the_version_of_policies_without_them(tmp_path: Path
     from wenming.policies.loader import parse_policy
 
     plain = "categories:\n  c:\n    terms: [x]\n    block_at: 0.9\n"
-    with_intents = plain + ("    intents:\n      slots: {a: [y]}\n"
-                            "      patterns: [{sequence: [a]}]\n")
+    with_intents = plain + (
+        "    intents:\n      slots: {a: [y]}\n      patterns: [{sequence: [a]}]\n"
+    )
     v1 = parse_policy(plain, base_dir=tmp_path).version
     v2 = parse_policy(with_intents, base_dir=tmp_path).version
     assert v1 != v2

@@ -33,22 +33,39 @@ def phish(tmp_path: Path) -> Screener:
     return Screener.from_policy(path)
 
 
-@pytest.mark.parametrize("text", [
-    "verify at paypa1-secure-login.com", "log in: paypalsecure.com/x", "www.paypal.com.evil.top",
-    "appleid-verify-support.net", "请登录 boc-verify.com 验证", "pаypal.com (Cyrillic a)",
-    "see xn--pypal-4ve.com", "paypall.com", "paypal[.]account-check[.]ru",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "verify at paypa1-secure-login.com",
+        "log in: paypalsecure.com/x",
+        "www.paypal.com.evil.top",
+        "appleid-verify-support.net",
+        "请登录 boc-verify.com 验证",
+        "pаypal.com (Cyrillic a)",
+        "see xn--pypal-4ve.com",
+        "paypall.com",
+        "paypal[.]account-check[.]ru",
+    ],
+)
 def test_lookalikes_block(phish: Screener, text: str) -> None:
     d = phish.screen_one(text)
     assert d.verdict.value == "block", text
     ev = d.to_dict()["evidence"][0]
-    assert ev["detector"] == "phishing" and text[ev["start"]:ev["end"]] == ev["match"]
+    assert ev["detector"] == "phishing" and text[ev["start"] : ev["end"]] == ev["match"]
 
 
-@pytest.mark.parametrize("text", [
-    "pay at paypal.com", "https://www.apple.com/iphone", "applebees.com menu",
-    "pineapple.com", "boc.cn 官网", "bocconi.it", "an apple a day",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pay at paypal.com",
+        "https://www.apple.com/iphone",
+        "applebees.com menu",
+        "pineapple.com",
+        "boc.cn 官网",
+        "bocconi.it",
+        "an apple a day",
+    ],
+)
 def test_brands_own_domains_and_ordinary_words_pass(phish: Screener, text: str) -> None:
     assert phish.screen_one(text).verdict.value == "allow", text
 

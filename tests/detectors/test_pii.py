@@ -41,15 +41,23 @@ def test_check_digits() -> None:
 
 
 def test_each_kind_is_found() -> None:
-    text = ("110105199003071239 / 4532 0151 1283 0366 / 138 1234 5678 / 078-05-1120 / "
-            "(312) 555-0147 / a.b@mail.example.com / 京a12345 / 42 oak street / "
-            "文三路88号5栋 / 幸福小区8栋1单元601 / plate: 7abc123")
+    text = (
+        "110105199003071239 / 4532 0151 1283 0366 / 138 1234 5678 / 078-05-1120 / "
+        "(312) 555-0147 / a.b@mail.example.com / 京a12345 / 42 oak street / "
+        "文三路88号5栋 / 幸福小区8栋1单元601 / plate: 7abc123"
+    )
     found = [(k, text[s:e]) for k, s, e in data.find(text)]
     assert found == [
-        ("cn_resident_id", "110105199003071239"), ("bank_card", "4532 0151 1283 0366"),
-        ("cn_mobile", "138 1234 5678"), ("us_ssn", "078-05-1120"), ("phone", "(312) 555-0147"),
-        ("email", "a.b@mail.example.com"), ("cn_plate", "京a12345"), ("address", "42 oak street"),
-        ("cn_address", "文三路88号5栋"), ("cn_address", "幸福小区8栋1单元601"),
+        ("cn_resident_id", "110105199003071239"),
+        ("bank_card", "4532 0151 1283 0366"),
+        ("cn_mobile", "138 1234 5678"),
+        ("us_ssn", "078-05-1120"),
+        ("phone", "(312) 555-0147"),
+        ("email", "a.b@mail.example.com"),
+        ("cn_plate", "京a12345"),
+        ("address", "42 oak street"),
+        ("cn_address", "文三路88号5栋"),
+        ("cn_address", "幸福小区8栋1单元601"),
         ("plate", "7abc123"),
     ]
 
@@ -60,14 +68,16 @@ def test_exposed_data_blocks_and_the_span_points_at_it(pii: Screener) -> None:
     assert d.verdict.value == "block"
     ev = d.to_dict()["evidence"][0]
     assert (ev["detector"], ev["rule"], ev["match"]) == ("pii", "exposed-phone", "555-0199")
-    assert text[ev["start"]:ev["end"]] == "555-0199"
+    assert text[ev["start"] : ev["end"]] == "555-0199"
     assert pii.screen_one("人肉到了，手机号13812345678").verdict.value == "block"
 
 
 def test_data_alone_or_the_posters_own_is_not_doxxing(pii: Screener) -> None:
     assert pii.screen_one("My number is 555-0199").verdict.value == "allow"
-    assert pii.screen_one("Plumbing 24/7, call us at 312-555-0110, go harass your "
-                          "pipes").verdict.value == "allow"
+    assert (
+        pii.screen_one("Plumbing 24/7, call us at 312-555-0110, go harass your pipes").verdict.value
+        == "allow"
+    )
     assert pii.screen_one("go harass him" + " " * 60 + "555-0199").verdict.value == "allow"
 
 

@@ -46,7 +46,8 @@ def test_decisions_record_detector_versions() -> None:
     for plugin in registry.plugins:
         bumped.register(
             type(plugin)(**{**plugin.__dict__, "version": "2"})
-            if plugin.name == "lexicon" else plugin
+            if plugin.name == "lexicon"
+            else plugin
         )
     assert parse_policy(text, registry=bumped).version != policy.version
 
@@ -64,22 +65,35 @@ def test_a_third_party_plugin_owns_its_policy_keys() -> None:
         return tuple(seen) or None
 
     registry = Registry.from_entry_points()
-    registry.register(DetectorPlugin(name="shouting", version="3", build=lambda p, r: None,
-                                     parse=parse, category_keys=frozenset({"shout_at_caps"})))
-    policy = parse_policy("categories:\n  spam: {shout_at_caps: 12, block_at: 0.9}\n",
-                          registry=registry)
+    registry.register(
+        DetectorPlugin(
+            name="shouting",
+            version="3",
+            build=lambda p, r: None,
+            parse=parse,
+            category_keys=frozenset({"shout_at_caps"}),
+        )
+    )
+    policy = parse_policy(
+        "categories:\n  spam: {shout_at_caps: 12, block_at: 0.9}\n", registry=registry
+    )
     assert policy.part("shouting") == (12.0,)
     assert policy.part_versions["shouting"] == "3"
     with pytest.raises(PolicyError, match=r"p.yaml:2: categories.spam.shout_at_caps must be"):
-        parse_policy("categories:\n  spam: {shout_at_caps: loud, block_at: 0.9}\n",
-                     source="p.yaml", registry=registry)
+        parse_policy(
+            "categories:\n  spam: {shout_at_caps: loud, block_at: 0.9}\n",
+            source="p.yaml",
+            registry=registry,
+        )
     # without the plugin, the key is nobody's and stays an error
     with pytest.raises(PolicyError, match="unknown key 'shout_at_caps'"):
         parse_policy("categories:\n  spam: {shout_at_caps: 12, block_at: 0.9}\n")
 
 
 def test_a_rule_example_that_does_not_match_is_refused() -> None:
-    text = ("categories:\n  spam:\n    block_at: 0.9\n    rules:\n"
-            "      - {id: x, pattern: 'abc', examples: ['xyz']}\n")
+    text = (
+        "categories:\n  spam:\n    block_at: 0.9\n    rules:\n"
+        "      - {id: x, pattern: 'abc', examples: ['xyz']}\n"
+    )
     with pytest.raises(PolicyError, match=r"p.yaml:5: example 'xyz' does not match"):
         parse_policy(text, source="p.yaml")

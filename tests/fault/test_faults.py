@@ -59,22 +59,31 @@ class Env:
 
     def settings(self, **overrides: Any) -> Settings:
         values: dict[str, Any] = {
-            "database_url": self.database_url, "database_schema": self.schema,
-            "database_pool_size": 4, "redis_url": self.redis_url,
-            "stream_prefix": self.prefix, "policy": self.policy, "key_cache_seconds": 60,
-            "reclaim_idle_seconds": 1.0, "rate_limit_per_second": 0,
-        }  # fmt: skip
+            "database_url": self.database_url,
+            "database_schema": self.schema,
+            "database_pool_size": 4,
+            "redis_url": self.redis_url,
+            "stream_prefix": self.prefix,
+            "policy": self.policy,
+            "key_cache_seconds": 60,
+            "reclaim_idle_seconds": 1.0,
+            "rate_limit_per_second": 0,
+        }
         values.update(overrides)
         return Settings(**values)
 
     def environ(self, **overrides: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("WENMING_")}
         env.update(
-            WENMING_DATABASE_URL=self.database_url, WENMING_DATABASE_SCHEMA=self.schema,
-            WENMING_DATABASE_POOL_SIZE="2", WENMING_REDIS_URL=self.redis_url,
-            WENMING_STREAM_PREFIX=self.prefix, WENMING_POLICY=str(self.policy),
-            WENMING_RECLAIM_IDLE_SECONDS="1", WENMING_ENV="development",
-        )  # fmt: skip
+            WENMING_DATABASE_URL=self.database_url,
+            WENMING_DATABASE_SCHEMA=self.schema,
+            WENMING_DATABASE_POOL_SIZE="2",
+            WENMING_REDIS_URL=self.redis_url,
+            WENMING_STREAM_PREFIX=self.prefix,
+            WENMING_POLICY=str(self.policy),
+            WENMING_RECLAIM_IDLE_SECONDS="1",
+            WENMING_ENV="development",
+        )
         env.update(overrides)
         return env
 
@@ -113,8 +122,18 @@ class Workers:
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(self, name: str) -> None:
-        cmd = [sys.executable, "-c", "from wenming.cli import main; main()", "worker",
-               "--name", name, "--batch", "50", "--log-level", "warning"]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-c",
+            "from wenming.cli import main; main()",
+            "worker",
+            "--name",
+            name,
+            "--batch",
+            "50",
+            "--log-level",
+            "warning",
+        ]
         with (self.env.tmp / f"{name}.log").open("ab") as log:
             self.procs[name] = subprocess.Popen(cmd, env=self.environ, stdout=log, stderr=log)
 
@@ -172,8 +191,9 @@ def enqueue(rt: Runtime, batch: list[Item]) -> None:
     acme = rt.store.access.platform_by_name("acme")
     assert acme is not None
     for n in range(0, len(batch), 500):
-        ingest.enqueue(rt.store, rt.work.items, platform=acme, principal=None,
-                       items=batch[n : n + 500])  # fmt: skip
+        ingest.enqueue(
+            rt.store, rt.work.items, platform=acme, principal=None, items=batch[n : n + 500]
+        )
 
 
 def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(env: Env) -> None:
@@ -223,11 +243,24 @@ class OwnRedis:
     def start(self) -> None:
         with (self.dir / "redis.log").open("ab") as log:
             self.proc = subprocess.Popen(
-                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                 "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-                 "--dir", str(self.dir)],
-                stdout=log, stderr=log,
-            )  # fmt: skip
+                [
+                    "redis-server",
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--appendonly",
+                    "yes",
+                    "--appendfsync",
+                    "everysec",
+                    "--save",
+                    "",
+                    "--dir",
+                    str(self.dir),
+                ],
+                stdout=log,
+                stderr=log,
+            )
         client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
 
         def up() -> bool:
@@ -302,8 +335,12 @@ def test_postgres_cut_off_workers_back_off_and_the_api_answers_503(env: Env) -> 
         enqueue(rt, first)
         with TestClient(create_app(rt)) as api:
             assert api.get("/readyz").status_code == 200
-            assert api.post("/v1/items", json={"items": [{"id": "warm", "text": "x"}]},
-                            headers=headers).status_code == 202  # fmt: skip
+            assert (
+                api.post(
+                    "/v1/items", json={"items": [{"id": "warm", "text": "x"}]}, headers=headers
+                ).status_code
+                == 202
+            )
             workers.start("w1")
             workers.start("w2")
             decided = rt.store.items.decision_count

@@ -19,16 +19,22 @@ SECRET = "s" * 32
 
 def _history(store: Store, screener: Screener) -> list[str]:
     """Key creation, two screening batches: four entries (platform, key, screen, screen)."""
-    created = keys.create(store, secret=SECRET, role=keys.Role.PLATFORM, platform="acme",
-                          label="k", actor="test", now=datetime.now(UTC))  # fmt: skip
+    created = keys.create(
+        store,
+        secret=SECRET,
+        role=keys.Role.PLATFORM,
+        platform="acme",
+        label="k",
+        actor="test",
+        now=datetime.now(UTC),
+    )
     principal = keys.Principal(key=created.key, role=keys.Role.PLATFORM)
     platform = store.access.platform_by_name("acme")
     assert platform is not None
     ids = []
     for batch in (["heroin", "hello"], ["buy followers"]):
         items = [Item(id=f"{b}-{n}", text=b) for n, b in enumerate(batch)]
-        out = screening.screen(store, screener, platform=platform, principal=principal,
-                               items=items)  # fmt: skip
+        out = screening.screen(store, screener, platform=platform, principal=principal, items=items)
         ids += [str(o.decision.id) for o in out]
     return ids
 
@@ -54,14 +60,20 @@ def test_every_change_is_chained(store: Store, service_screener: Screener) -> No
 @pytest.mark.parametrize(
     ("tamper", "seq", "problem"),
     [
-        (update(audit_entries).where(audit_entries.c.seq == 2)
-         .values(payload={"role": "admin"}), 2, "altered"),
-        (update(audit_entries).where(audit_entries.c.seq == 3).values(actor="someone-else"),
-         3, "altered"),
+        (
+            update(audit_entries).where(audit_entries.c.seq == 2).values(payload={"role": "admin"}),
+            2,
+            "altered",
+        ),
+        (
+            update(audit_entries).where(audit_entries.c.seq == 3).values(actor="someone-else"),
+            3,
+            "altered",
+        ),
         (delete(audit_entries).where(audit_entries.c.seq == 2), 3, "entry 2 is missing"),
         (update(decisions).values(verdict="allow"), 3, "altered after it was recorded"),
     ],
-)  # fmt: skip
+)
 def test_tampering_is_caught(
     store: Store, service_screener: Screener, tamper: object, seq: int, problem: str
 ) -> None:
@@ -78,12 +90,21 @@ def test_a_rewritten_entry_with_a_fresh_hash_breaks_the_next_link(
 ) -> None:
     _history(store, service_screener)
     e = store.audit.audit_list()[1]
-    forged = audit.entry_hash(prev_hash=e.prev_hash, seq=e.seq, ts=e.ts, actor=e.actor,
-                              action=e.action, subject=e.subject,
-                              payload={"role": "admin"})  # fmt: skip
+    forged = audit.entry_hash(
+        prev_hash=e.prev_hash,
+        seq=e.seq,
+        ts=e.ts,
+        actor=e.actor,
+        action=e.action,
+        subject=e.subject,
+        payload={"role": "admin"},
+    )
     with store.engine.begin() as conn:
-        conn.execute(update(audit_entries).where(audit_entries.c.seq == 2)
-                     .values(payload={"role": "admin"}, hash=forged))  # fmt: skip
+        conn.execute(
+            update(audit_entries)
+            .where(audit_entries.c.seq == 2)
+            .values(payload={"role": "admin"}, hash=forged)
+        )
     report = audit.verify(store)
     assert (report.ok, report.broken_seq) == (False, 3)
     assert "prev_hash" in (report.problem or "")

@@ -40,8 +40,13 @@ POSTS = {
     "e": "加微信 buy followers",  # live: review     candidate: block   (no human)
     "f": "nice weather",  # live: allow          candidate: allow   human: block spam
 }
-HUMAN = {"a": ("block", ["spam"]), "b": ("block", ["drugs"]), "c": ("allow", []),
-         "d": ("allow", []), "f": ("block", ["spam"])}  # fmt: skip
+HUMAN = {
+    "a": ("block", ["spam"]),
+    "b": ("block", ["drugs"]),
+    "c": ("allow", []),
+    "d": ("allow", []),
+    "f": ("block", ["spam"]),
+}
 
 
 @pytest.fixture
@@ -61,12 +66,20 @@ def rt(db: Database, service_screener: Screener) -> Iterator[Runtime]:
             assert item is not None
             human.append(
                 NewDecision(
-                    item_id=item.id, item_external_id=ext, text_hash=text_hash(POSTS[ext]),
-                    verdict=verdict, labels=tuple(labels), scores={}, evidence=[], reasons=(),
-                    policy_version="human", automated=False, statement="decided by a moderator",
+                    item_id=item.id,
+                    item_external_id=ext,
+                    text_hash=text_hash(POSTS[ext]),
+                    verdict=verdict,
+                    labels=tuple(labels),
+                    scores={},
+                    evidence=[],
+                    reasons=(),
+                    policy_version="human",
+                    automated=False,
+                    statement="decided by a moderator",
                     actor_user="mod@example.org",
                 )
-            )  # fmt: skip
+            )
         tx.items.decisions_add(acme, human, now=later)
     yield runtime
     runtime.close()

@@ -25,11 +25,16 @@ def test_outcomes_follow_input_order_mixing_stored_and_new(
     store: Store, service_screener: Screener
 ) -> None:
     acme = _platform(store)
-    first = screening.screen(store, service_screener, platform=acme, principal=None,
-                             items=[Item(id="b", text="heroin")])  # fmt: skip
-    out = screening.screen(store, service_screener, platform=acme, principal=None,
-                           items=[Item(id="a", text="hi"), Item(id="b", text="heroin"),
-                                  Item(id="c", text="冰毒")])  # fmt: skip
+    first = screening.screen(
+        store, service_screener, platform=acme, principal=None, items=[Item(id="b", text="heroin")]
+    )
+    out = screening.screen(
+        store,
+        service_screener,
+        platform=acme,
+        principal=None,
+        items=[Item(id="a", text="hi"), Item(id="b", text="heroin"), Item(id="c", text="冰毒")],
+    )
     assert [o.decision.item_external_id for o in out] == ["a", "b", "c"]
     assert [o.replayed for o in out] == [False, True, False]
     assert out[1].decision == first[0].decision
@@ -37,8 +42,9 @@ def test_outcomes_follow_input_order_mixing_stored_and_new(
     assert all(o.decision.statement for o in out)
     # Nothing new at all: no write, no audit entry.
     before = store.audit.audit_latest()
-    again = screening.screen(store, service_screener, platform=acme, principal=None,
-                             items=[Item(id="b", text="heroin")])  # fmt: skip
+    again = screening.screen(
+        store, service_screener, platform=acme, principal=None, items=[Item(id="b", text="heroin")]
+    )
     assert again[0].replayed and store.audit.audit_latest() == before
 
 
@@ -47,14 +53,30 @@ def test_duplicate_ids_and_foreign_platforms_are_refused(
 ) -> None:
     acme, other = _platform(store), _platform(store, "other")
     with pytest.raises(InvalidError):
-        screening.screen(store, service_screener, platform=acme, principal=None,
-                         items=[Item(id="a", text="x"), Item(id="a", text="y")])  # fmt: skip
-    key = keys.create(store, secret="s" * 32, role=keys.Role.PLATFORM, platform="acme",
-                      label="k", actor="t", now=datetime.now(UTC)).key  # fmt: skip
+        screening.screen(
+            store,
+            service_screener,
+            platform=acme,
+            principal=None,
+            items=[Item(id="a", text="x"), Item(id="a", text="y")],
+        )
+    key = keys.create(
+        store,
+        secret="s" * 32,
+        role=keys.Role.PLATFORM,
+        platform="acme",
+        label="k",
+        actor="t",
+        now=datetime.now(UTC),
+    ).key
     with pytest.raises(ForbiddenError):
-        screening.screen(store, service_screener, platform=other,
-                         principal=keys.Principal(key=key, role=keys.Role.PLATFORM),
-                         items=[Item(id="a", text="x")])  # fmt: skip
+        screening.screen(
+            store,
+            service_screener,
+            platform=other,
+            principal=keys.Principal(key=key, role=keys.Role.PLATFORM),
+            items=[Item(id="a", text="x")],
+        )
 
 
 def test_concurrent_first_sends_of_one_item_all_succeed_and_agree(
@@ -74,8 +96,13 @@ def test_concurrent_first_sends_of_one_item_all_succeed_and_agree(
     def send() -> None:
         try:
             barrier.wait()
-            out = screening.screen(store, service_screener, platform=acme, principal=None,
-                                   items=[Item(id="same", text="heroin", author="u1")])  # fmt: skip
+            out = screening.screen(
+                store,
+                service_screener,
+                platform=acme,
+                principal=None,
+                items=[Item(id="same", text="heroin", author="u1")],
+            )
             with lock:
                 answers.extend(out)
         except BaseException as exc:  # pragma: no cover - reported below
@@ -95,8 +122,13 @@ def test_concurrent_first_sends_of_one_item_all_succeed_and_agree(
     assert {a.decision.id for a in answers} <= {d.id for d in stored}
     assert all(d.item_id == item.id and d.verdict == "block" for d in stored)
     assert len({(d.text_hash, d.policy_version) for d in stored}) == 1
-    again = screening.screen(store, service_screener, platform=acme, principal=None,
-                             items=[Item(id="same", text="heroin", author="u1")])  # fmt: skip
+    again = screening.screen(
+        store,
+        service_screener,
+        platform=acme,
+        principal=None,
+        items=[Item(id="same", text="heroin", author="u1")],
+    )
     assert again[0].replayed and again[0].decision == stored[0]
 
 
@@ -109,13 +141,21 @@ def test_the_recorder_shares_transactions_and_isolates_failures(
 
     def send(n: int) -> None:
         items = [Item(id=f"{n}-{k}", text="heroin" if k % 2 else "hi") for k in range(5)]
-        results[n] = screening.screen(store, service_screener, platform=acme, principal=None,
-                                      items=items, recorder=recorder)  # fmt: skip
+        results[n] = screening.screen(
+            store, service_screener, platform=acme, principal=None, items=items, recorder=recorder
+        )
 
     def send_bad() -> None:
-        bad = Recording(platform=acme, actor="t", fresh=[], changed=[], known={},
-                        decisions=[replace(_any_decision(store, service_screener, acme),
-                                           item_external_id="ghost")])  # fmt: skip
+        bad = Recording(
+            platform=acme,
+            actor="t",
+            fresh=[],
+            changed=[],
+            known={},
+            decisions=[
+                replace(_any_decision(store, service_screener, acme), item_external_id="ghost")
+            ],
+        )
         try:
             recorder.record(bad)
         except KeyError as exc:
@@ -134,14 +174,17 @@ def test_the_recorder_shares_transactions_and_isolates_failures(
     report = audit.verify(store)
     assert report.ok and report.decisions_checked == 8 * 5 + 1
     with pytest.raises(RuntimeError):
-        recorder.record(Recording(platform=acme, actor="t", fresh=[], changed=[], known={},
-                                  decisions=[]))  # fmt: skip
+        recorder.record(
+            Recording(platform=acme, actor="t", fresh=[], changed=[], known={}, decisions=[])
+        )
 
 
 def _any_decision(store: Store, screener: Screener, platform: PlatformRecord) -> NewDecision:
-    ready = screening.prepare(store, screener, platform=platform, principal=None,
-                              items=[Item(id="seed", text="heroin")])  # fmt: skip
+    ready = screening.prepare(
+        store, screener, platform=platform, principal=None, items=[Item(id="seed", text="heroin")]
+    )
     assert ready.job is not None
-    screening.screen(store, screener, platform=platform, principal=None,
-                     items=[Item(id="seed", text="heroin")])  # fmt: skip
+    screening.screen(
+        store, screener, platform=platform, principal=None, items=[Item(id="seed", text="heroin")]
+    )
     return ready.job.decisions[0]

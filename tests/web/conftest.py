@@ -37,27 +37,39 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
 
 def _key(rt: Runtime, role: Role, platform: str | None = None) -> str:
     return key_service.create(
-        rt.store, secret=rt.settings.secret_key.get_secret_value(), role=role,
-        platform=platform, label=f"web {role.value}", actor="test", now=datetime.now(UTC),
-    ).token  # fmt: skip
+        rt.store,
+        secret=rt.settings.secret_key.get_secret_value(),
+        role=role,
+        platform=platform,
+        label=f"web {role.value}",
+        actor="test",
+        now=datetime.now(UTC),
+    ).token
 
 
 @pytest.fixture
 def keys(runtime: Runtime) -> Keys:
-    return Keys(admin=_key(runtime, Role.ADMIN), moderator=_key(runtime, Role.MODERATOR),
-                viewer=_key(runtime, Role.VIEWER), platform=_key(runtime, Role.PLATFORM, "acme"))
+    return Keys(
+        admin=_key(runtime, Role.ADMIN),
+        moderator=_key(runtime, Role.MODERATOR),
+        viewer=_key(runtime, Role.VIEWER),
+        platform=_key(runtime, Role.PLATFORM, "acme"),
+    )
 
 
 @pytest.fixture
 def seeded(runtime: Runtime, keys: Keys) -> Runtime:
     principal = runtime.keys.verify(keys.platform)
     assert principal is not None
-    items = [Item("p1", "你这个傻 逼，加🍎微🍎信领福利", author="u1"),
-             Item("p2", "lovely weather for a walk", author="u1"),
-             Item("p3", "f.u.c.k you idiot", author="u2")]
+    items = [
+        Item("p1", "你这个傻 逼，加🍎微🍎信领福利", author="u1"),
+        Item("p2", "lovely weather for a walk", author="u1"),
+        Item("p3", "f.u.c.k you idiot", author="u2"),
+    ]
     platform = screening.platform_for_screening(runtime.store, principal, None)
-    screening.screen(runtime.store, runtime.screener, platform=platform, principal=principal,
-                     items=items)
+    screening.screen(
+        runtime.store, runtime.screener, platform=platform, principal=principal, items=items
+    )
     return runtime
 
 
@@ -68,6 +80,5 @@ def client(runtime: Runtime) -> Iterator[TestClient]:
 
 
 def sign_in(client: TestClient, key: str) -> None:
-    r = client.post("/console/login", data={"key": key, "next": "/console"},
-                    follow_redirects=False)
+    r = client.post("/console/login", data={"key": key, "next": "/console"}, follow_redirects=False)
     assert r.status_code == 303, r.text

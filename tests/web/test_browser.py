@@ -89,8 +89,9 @@ def _queue_of_public_report(runtime: Runtime, keys: Keys) -> str:
     return next(c.queue for c in cases if c.source == "public" and c.subject_ref == "p2")
 
 
-def test_report_to_decision_to_status_in_the_browser(browser: Browser, site: str,
-                                                     seeded: Runtime, keys: Keys) -> None:
+def test_report_to_decision_to_status_in_the_browser(
+    browser: Browser, site: str, seeded: Runtime, keys: Keys
+) -> None:
     public = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     reporter = public.new_page()
     errors: list[str] = []

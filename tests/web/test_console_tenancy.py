@@ -16,9 +16,14 @@ from wenming.service.keys import Role
 
 def _key(rt: Runtime, role: Role, platform: str | None) -> str:
     return key_service.create(
-        rt.store, secret=rt.settings.secret_key.get_secret_value(), role=role,
-        platform=platform, label="tenancy", actor="test", now=datetime.now(UTC),
-    ).token  # fmt: skip
+        rt.store,
+        secret=rt.settings.secret_key.get_secret_value(),
+        role=role,
+        platform=platform,
+        label="tenancy",
+        actor="test",
+        now=datetime.now(UTC),
+    ).token
 
 
 def _screen(rt: Runtime, key: str, item: Item) -> None:

@@ -57,8 +57,9 @@ def test_console_needs_a_console_key(client: TestClient, keys: Keys) -> None:
     assert client.get("/console", follow_redirects=False).status_code == 303
 
 
-def test_search_and_item_page_show_highlighted_evidence(client: TestClient, seeded: Runtime,
-                                                        keys: Keys) -> None:
+def test_search_and_item_page_show_highlighted_evidence(
+    client: TestClient, seeded: Runtime, keys: Keys
+) -> None:
     sign_in(client, keys.moderator)
     found = client.get("/console/items", params={"q": "傻"})
     assert "acme/p1" in found.text and "acme/p2" not in found.text
@@ -84,8 +85,9 @@ def test_policy_and_audit_pages(client: TestClient, seeded: Runtime, keys: Keys)
 
 def test_catalogs_are_complete_and_compiled() -> None:
     script = Path(__file__).resolve().parents[2] / "scripts" / "i18n.py"
-    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -97,26 +99,43 @@ def test_account_page_shows_its_standing(client: TestClient, seeded: Runtime, ke
     assert client.get("/console/subjects/account/acme/nobody").status_code == 404
 
 
-def test_report_form_validates_and_the_status_page_needs_the_token(client: TestClient,
-                                                                   seeded: Runtime) -> None:
-    bad = client.post("/report", data={"kind": "item", "subject": "p1", "category": "nope",
-                                       "platform": "acme"})
+def test_report_form_validates_and_the_status_page_needs_the_token(
+    client: TestClient, seeded: Runtime
+) -> None:
+    bad = client.post(
+        "/report", data={"kind": "item", "subject": "p1", "category": "nope", "platform": "acme"}
+    )
     assert bad.status_code == 422 and "unknown category" in bad.text
-    ok = client.post("/report", data={"kind": "item", "subject": "p1", "category": "fraud",
-                                      "platform": "acme", "details": "scam"},
-                     follow_redirects=False)
+    ok = client.post(
+        "/report",
+        data={
+            "kind": "item",
+            "subject": "p1",
+            "category": "fraud",
+            "platform": "acme",
+            "details": "scam",
+        },
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     status = client.get(ok.headers["location"], headers={"Accept-Language": "en"})
     assert "Received: waiting for a moderator" in status.text
     assert client.get("/report/status/wr_not-a-token").status_code == 404
 
 
-def test_rumor_pages_list_search_and_show_fact_checks(client: TestClient, runtime: Runtime,
-                                                       keys: Keys) -> None:
-    body = {"id": "fc-5g", "claim": "5G networks spread the coronavirus", "verdict": "false",
-            "title": "No, 5G does not spread viruses",
-            "rebuttal": "Viruses cannot travel on radio waves.", "tags": ["health"],
-            "sources": ["https://example.org/5g"], "publisher": "Example Check"}
+def test_rumor_pages_list_search_and_show_fact_checks(
+    client: TestClient, runtime: Runtime, keys: Keys
+) -> None:
+    body = {
+        "id": "fc-5g",
+        "claim": "5G networks spread the coronavirus",
+        "verdict": "false",
+        "title": "No, 5G does not spread viruses",
+        "rebuttal": "Viruses cannot travel on radio waves.",
+        "tags": ["health"],
+        "sources": ["https://example.org/5g"],
+        "publisher": "Example Check",
+    }
     r = client.post("/v1/factchecks", json=body, headers={"Authorization": f"Bearer {keys.admin}"})
     assert r.status_code in (200, 201), r.text
     feed = client.get("/rumors", headers={"Accept-Language": "en"})
@@ -131,21 +150,39 @@ def test_rumor_pages_list_search_and_show_fact_checks(client: TestClient, runtim
 
 
 def test_console_users_sign_in_with_a_password(client: TestClient, runtime: Runtime) -> None:
-    users.create(runtime.store, username="mei", password="correct horse", role=Role.MODERATOR,
-                 platform=None, secret=runtime.settings.secret_key.get_secret_value(),
-                 actor="test", now=datetime.now(UTC))
+    users.create(
+        runtime.store,
+        username="mei",
+        password="correct horse",
+        role=Role.MODERATOR,
+        platform=None,
+        secret=runtime.settings.secret_key.get_secret_value(),
+        actor="test",
+        now=datetime.now(UTC),
+    )
     stored = runtime.store.engine.connect().execute(text("SELECT password_hash FROM users"))
     assert next(iter(stored))[0].startswith("scrypt$")  # only a hash is kept
     wrong = client.post("/console/login", data={"username": "mei", "password": "wrong one!"})
     assert wrong.status_code == 401
-    ok = client.post("/console/login", data={"username": "mei", "password": "correct horse"},
-                     follow_redirects=False)
+    ok = client.post(
+        "/console/login",
+        data={"username": "mei", "password": "correct horse"},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     page = client.get("/console", headers={"Accept-Language": "en"})
     assert "Signed in as mei (moderator)" in page.text
     with pytest.raises(InvalidError, match="at least 10"):
-        users.create(runtime.store, username="li", password="short", role=Role.VIEWER,
-                     platform=None, secret="s", actor="test", now=datetime.now(UTC))
+        users.create(
+            runtime.store,
+            username="li",
+            password="short",
+            role=Role.VIEWER,
+            platform=None,
+            secret="s",
+            actor="test",
+            now=datetime.now(UTC),
+        )
 
 
 def test_users_create_command(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,7 +192,8 @@ def test_users_create_command(runtime: Runtime, monkeypatch: pytest.MonkeyPatch)
 
     _load_commands()
     monkeypatch.setenv("WENMING_DATABASE_URL", str(runtime.store.engine.url))
-    result = CliRunner().invoke(app, ["users", "create", "chen", "--role", "viewer",
-                                      "--password", "a long password"])
+    result = CliRunner().invoke(
+        app, ["users", "create", "chen", "--role", "viewer", "--password", "a long password"]
+    )
     assert result.exit_code == 0, result.output
     assert users.sign_in(runtime.store, "chen", "a long password") is not None

@@ -121,19 +121,34 @@ class FeedFilterOut(BaseModel):
 
 def sanction_out(s: SanctionRecord, now: datetime) -> SanctionOut:
     return SanctionOut(
-        sanction_id=str(s.id), action=s.action, ladder=s.ladder, step=s.step,
-        category=s.category, decision_id=_sid(s.decision_id), in_force=enf.in_force(s, now),
-        starts_at=s.starts_at, ends_at=s.ends_at, lifted_at=s.lifted_at,
-        lift_reason=s.lift_reason, statement=s.statement,
-    )  # fmt: skip
+        sanction_id=str(s.id),
+        action=s.action,
+        ladder=s.ladder,
+        step=s.step,
+        category=s.category,
+        decision_id=_sid(s.decision_id),
+        in_force=enf.in_force(s, now),
+        starts_at=s.starts_at,
+        ends_at=s.ends_at,
+        lifted_at=s.lifted_at,
+        lift_reason=s.lift_reason,
+        statement=s.statement,
+    )
 
 
 def strike_out(s: StrikeRecord, now: datetime) -> StrikeOut:
     return StrikeOut(
-        strike_id=str(s.id), ladder=s.ladder, category=s.category, weight=s.weight,
-        decision_id=str(s.decision_id), active=s.active(now), created_at=s.created_at,
-        expires_at=s.expires_at, removed_at=s.removed_at, removed_reason=s.removed_reason,
-    )  # fmt: skip
+        strike_id=str(s.id),
+        ladder=s.ladder,
+        category=s.category,
+        weight=s.weight,
+        decision_id=str(s.decision_id),
+        active=s.active(now),
+        created_at=s.created_at,
+        expires_at=s.expires_at,
+        removed_at=s.removed_at,
+        removed_reason=s.removed_reason,
+    )
 
 
 def subject_state_out(s: enf.SubjectState) -> SubjectStateOut:
@@ -141,23 +156,32 @@ def subject_state_out(s: enf.SubjectState) -> SubjectStateOut:
     sub = s.subject
     return SubjectStateOut(
         subject=SubjectOut(type=sub.kind, platform=sub.platform_name, id=sub.external_id),
-        status=s.status, active_sanctions=[sanction_out(x, s.now) for x in s.active],
+        status=s.status,
+        active_sanctions=[sanction_out(x, s.now) for x in s.active],
         sanctions=[sanction_out(x, s.now) for x in s.sanctions],
         strikes=[strike_out(x, s.now) for x in s.strikes],
-        standings=[StandingOut(ladder=x.ladder, weight=x.weight, step=x.step, action=x.action)
-                   for x in s.standings],
-        violations=ViolationsOut(window_days=days, count=s.violations_in_window,
-                                 per_day=round(s.violations_in_window / days, 4)),
-        minor=s.minor, decisions=[decision_out(d) for d in s.decisions],
-    )  # fmt: skip
+        standings=[
+            StandingOut(ladder=x.ladder, weight=x.weight, step=x.step, action=x.action)
+            for x in s.standings
+        ],
+        violations=ViolationsOut(
+            window_days=days,
+            count=s.violations_in_window,
+            per_day=round(s.violations_in_window / days, 4),
+        ),
+        minor=s.minor,
+        decisions=[decision_out(d) for d in s.decisions],
+    )
 
 
 def feed_out(f: Filtered) -> FeedFilterOut:
     return FeedFilterOut(
-        youth_mode=f.youth_mode, age=f.age,
-        results=[Shown(id=s.id, show=s.show, age_rating=s.age_rating, reason=s.reason)
-                 for s in f.items],
-    )  # fmt: skip
+        youth_mode=f.youth_mode,
+        age=f.age,
+        results=[
+            Shown(id=s.id, show=s.show, age_rating=s.age_rating, reason=s.reason) for s in f.items
+        ],
+    )
 
 
 def sanction_changes_out(

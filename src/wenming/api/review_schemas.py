@@ -270,81 +270,127 @@ def _sid(value: uuid.UUID | None) -> str | None:
 def queue_out(v: QueueView, now: datetime) -> QueueOut:
     oldest = v.stats.oldest_opened_at
     return QueueOut(
-        id=v.id, title=dict(v.queue.title) if v.queue else {"en": v.id},
-        sla_seconds=v.queue.sla_seconds if v.queue else None, open=v.stats.open,
-        claimed=v.stats.claimed, breached=v.stats.breached,
+        id=v.id,
+        title=dict(v.queue.title) if v.queue else {"en": v.id},
+        sla_seconds=v.queue.sla_seconds if v.queue else None,
+        open=v.stats.open,
+        claimed=v.stats.claimed,
+        breached=v.stats.breached,
         oldest_age_seconds=(now - oldest).total_seconds() if oldest else None,
-    )  # fmt: skip
+    )
 
 
 def case_out(c: CaseRecord, now: datetime) -> CaseOut:
     remaining = ((c.decided_at or now) - c.due_at).total_seconds() * -1
     return CaseOut(
-        case_id=str(c.id), kind=c.kind,
+        case_id=str(c.id),
+        kind=c.kind,
         subject=SubjectOut(type=c.subject_kind, platform=c.platform_name, id=c.subject_ref),
-        category=c.category, severity=c.severity, source=c.source, queue=c.queue,
-        status=c.status, priority=c.priority, confidence=c.confidence,
-        report_count=c.report_count, assignee=c.assignee, claimed_at=c.claimed_at,
-        opened_at=c.opened_at, due_at=c.due_at, sla_remaining_seconds=remaining,
-        breached=remaining < 0, decided_at=c.decided_at, decision_id=_sid(c.decision_id),
-        outcome=c.outcome, appeal_of=_sid(c.appeal_of),
-    )  # fmt: skip
+        category=c.category,
+        severity=c.severity,
+        source=c.source,
+        queue=c.queue,
+        status=c.status,
+        priority=c.priority,
+        confidence=c.confidence,
+        report_count=c.report_count,
+        assignee=c.assignee,
+        claimed_at=c.claimed_at,
+        opened_at=c.opened_at,
+        due_at=c.due_at,
+        sla_remaining_seconds=remaining,
+        breached=remaining < 0,
+        decided_at=c.decided_at,
+        decision_id=_sid(c.decision_id),
+        outcome=c.outcome,
+        appeal_of=_sid(c.appeal_of),
+    )
 
 
 def ruling_out(d: CaseDecisionRecord) -> RulingOut:
     return RulingOut(
-        decision_id=str(d.id), verdict=d.verdict, category=d.category, statement=d.statement,
-        age_rating=d.age_rating, appeal_outcome=d.appeal_outcome, decided_at=d.created_at,
-    )  # fmt: skip
+        decision_id=str(d.id),
+        verdict=d.verdict,
+        category=d.category,
+        statement=d.statement,
+        age_rating=d.age_rating,
+        appeal_outcome=d.appeal_outcome,
+        decided_at=d.created_at,
+    )
 
 
 def case_decision_out(d: CaseDecisionRecord) -> CaseDecisionOut:
     return CaseDecisionOut(
-        **ruling_out(d).model_dump(), case_id=str(d.case_id), template=d.template, note=d.note,
-        actor=d.actor, policy_version=d.policy_version,
-    )  # fmt: skip
+        **ruling_out(d).model_dump(),
+        case_id=str(d.case_id),
+        template=d.template,
+        note=d.note,
+        actor=d.actor,
+        policy_version=d.policy_version,
+    )
 
 
 def appeal_out(a: AppealRecord) -> AppealOut:
     return AppealOut(
-        appeal_id=str(a.id), decision_id=str(a.decision_id), case_id=str(a.case_id),
-        appellant=a.appellant, status=a.status, outcome=a.outcome,
-        result_decision_id=_sid(a.result_decision_id), created_at=a.created_at,
+        appeal_id=str(a.id),
+        decision_id=str(a.decision_id),
+        case_id=str(a.case_id),
+        appellant=a.appellant,
+        status=a.status,
+        outcome=a.outcome,
+        result_decision_id=_sid(a.result_decision_id),
+        created_at=a.created_at,
         decided_at=a.decided_at,
-    )  # fmt: skip
+    )
 
 
 def report_status_out(s: ReportStatus) -> ReportStatusOut:
     return ReportStatusOut(
-        report_id=str(s.report.id), status=s.status, category=s.report.category,
-        submitted_at=s.report.created_at, outcome=s.report.outcome,
+        report_id=str(s.report.id),
+        status=s.status,
+        category=s.report.category,
+        submitted_at=s.report.created_at,
+        outcome=s.report.outcome,
         decision=ruling_out(s.decision) if s.decision else None,
         appeals=[appeal_out(a) for a in s.appeals],
-    )  # fmt: skip
+    )
 
 
 def flagger_out(f: FlaggerStats) -> FlaggerOut:
-    return FlaggerOut(key_id=f.key_id, label=f.label, reports=f.reports, decided=f.decided,
-                      upheld=f.upheld, accuracy=f.accuracy)  # fmt: skip
+    return FlaggerOut(
+        key_id=f.key_id,
+        label=f.label,
+        reports=f.reports,
+        decided=f.decided,
+        upheld=f.upheld,
+        accuracy=f.accuracy,
+    )
 
 
 def report_out(r: ReportRecord, *, with_contact: bool) -> ReportOut:
     return ReportOut(
-        report_id=str(r.id), category=r.category, text=r.text, source=r.source,
-        outcome=r.outcome, created_at=r.created_at,
+        report_id=str(r.id),
+        category=r.category,
+        text=r.text,
+        source=r.source,
+        outcome=r.outcome,
+        created_at=r.created_at,
         contact=r.contact if with_contact else None,
-    )  # fmt: skip
+    )
 
 
 def template_out(t: ReasonTemplate) -> TemplateOut:
-    return TemplateOut(id=t.id, text=dict(t.text), verdicts=list(t.verdicts),
-                       categories=list(t.categories))  # fmt: skip
+    return TemplateOut(
+        id=t.id, text=dict(t.text), verdicts=list(t.verdicts), categories=list(t.categories)
+    )
 
 
 def case_detail_out(d: CaseDetail, now: datetime, *, with_contact: bool) -> CaseDetailOut:
     return CaseDetailOut(
-        case=case_out(d.case, now), item=item_out(d.item) if d.item else None,
-        item_decisions=[decision_out(x) for x in d.item_decisions], age_rating=d.age_rating,
+        case=case_out(d.case, now),
+        item=item_out(d.item) if d.item else None,
+        item_decisions=[decision_out(x) for x in d.item_decisions],
+        age_rating=d.age_rating,
         reports=[report_out(r, with_contact=with_contact) for r in d.reports],
         author=subject_state_out(d.author) if d.author else None,
         history=[case_out(c, now) for c in d.history],
@@ -352,20 +398,25 @@ def case_detail_out(d: CaseDetail, now: datetime, *, with_contact: bool) -> Case
         appeal=appeal_out(d.appeal) if d.appeal else None,
         appealed_decision_id=str(d.appealed.id) if d.appealed else None,
         templates=[template_out(t) for t in d.templates],
-    )  # fmt: skip
+    )
 
 
 def decision_result(d: Decided, now: datetime) -> DecisionResult:
     return DecisionResult(
-        decision_id=str(d.decision_id), case=case_out(d.case, now), statement=d.ruling.statement,
-        age_rating=d.ruling.age_rating, appeal_outcome=d.appeal_outcome,
+        decision_id=str(d.decision_id),
+        case=case_out(d.case, now),
+        statement=d.ruling.statement,
+        age_rating=d.ruling.age_rating,
+        appeal_outcome=d.appeal_outcome,
         consequences=[
             Consequence(
-                subject=SubjectOut(type=a.target.kind, platform=a.target.platform_name,
-                                   id=a.target.ref),
-                strike_id=str(a.strike.id), active_weight=a.total,
+                subject=SubjectOut(
+                    type=a.target.kind, platform=a.target.platform_name, id=a.target.ref
+                ),
+                strike_id=str(a.strike.id),
+                active_weight=a.total,
                 sanction=sanction_out(a.sanction, now) if a.sanction else None,
             )
             for a in d.applied
         ],
-    )  # fmt: skip
+    )

@@ -22,8 +22,13 @@ app = typer.Typer(
 
 _COMMAND_MODULES = [
     "screen",
-    "serve", "db", "keys", "audit",
-    "worker", "sweep", "users",
+    "serve",
+    "db",
+    "keys",
+    "audit",
+    "worker",
+    "sweep",
+    "users",
     "classify",
     "claims",
 ]

@@ -76,8 +76,7 @@ def checkpoint_cmd(
     to publish where the database's operators cannot rewrite it."""
     rt = runtime()
     try:
-        point = checkpoints.make(rt.store, key=rt.settings.audit_mac_key(),
-                                 now=datetime.now(UTC))  # fmt: skip
+        point = checkpoints.make(rt.store, key=rt.settings.audit_mac_key(), now=datetime.now(UTC))
     except ValueError as exc:
         typer.echo(f"no checkpoint: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -290,10 +290,12 @@ def _progress(what: str, *, disabled: bool = False) -> Progress:
 
 @app.command("export-training")
 def export_training_cmd(
-    output: Annotated[str, typer.Option("--output", "-o",
-                                        help="JSONL file to write; '-' is stdout.")] = "-",
-    since: Annotated[str | None, typer.Option(
-        help="Only decisions made on or after this date (YYYY-MM-DD).")] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="JSONL file to write; '-' is stdout.")
+    ] = "-",
+    since: Annotated[
+        str | None, typer.Option(help="Only decisions made on or after this date (YYYY-MM-DD).")
+    ] = None,
     platform: Annotated[str | None, typer.Option(help="Only this platform's items.")] = None,
 ) -> None:
     """Write the items moderators decided as labelled JSONL for `wenming train`.
@@ -321,8 +323,11 @@ def export_training_cmd(
         rows = examples(rt.store, since=start, platform_id=platform_id)
         n = 0
         with ExitStack() as stack:
-            dst: TextIO = sys.stdout if output == "-" else stack.enter_context(
-                open(output, "w", encoding="utf-8"))
+            dst: TextIO = (
+                sys.stdout
+                if output == "-"
+                else stack.enter_context(open(output, "w", encoding="utf-8"))
+            )
             for ex in rows:
                 dst.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
                 n += 1

@@ -24,8 +24,9 @@ class BadLine:
     reason: str
 
 
-def read_items(src: IO[bytes], *, text_column: str | None = None,
-               id_column: str = "id") -> Iterator[Item | BadLine]:
+def read_items(
+    src: IO[bytes], *, text_column: str | None = None, id_column: str = "id"
+) -> Iterator[Item | BadLine]:
     """Items from JSONL (the default) or, when ``text_column`` is given, CSV."""
     if text_column is not None:
         yield from _read_csv(src, text_column=text_column, id_column=id_column)
@@ -55,8 +56,9 @@ def _item(obj: Any, lineno: int) -> Item | BadLine:
     if not isinstance(obj["text"], str):
         return BadLine(lineno, f"field 'text' must be a string, got {type(obj['text']).__name__}")
     if not isinstance(obj["id"], str | int) or isinstance(obj["id"], bool):
-        return BadLine(lineno, f"field 'id' must be a string or an integer, "
-                               f"got {type(obj['id']).__name__}")
+        return BadLine(
+            lineno, f"field 'id' must be a string or an integer, got {type(obj['id']).__name__}"
+        )
     urls = obj.get("urls")
     if urls is not None and not (isinstance(urls, list) and all(isinstance(u, str) for u in urls)):
         return BadLine(lineno, "field 'urls' must be a list of strings")
@@ -76,8 +78,11 @@ def _read_csv(src: IO[bytes], *, text_column: str, id_column: str) -> Iterator[I
 
     reader = csv.DictReader(lines())
     if reader.fieldnames is None or text_column not in reader.fieldnames:
-        yield BadLine(1, f"the CSV header has no column {text_column!r} "
-                         f"(columns: {', '.join(reader.fieldnames or [])})")
+        yield BadLine(
+            1,
+            f"the CSV header has no column {text_column!r} "
+            f"(columns: {', '.join(reader.fieldnames or [])})",
+        )
         return
     for n, row in enumerate(reader, start=1):
         lineno = reader.line_num

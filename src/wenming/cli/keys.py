@@ -82,10 +82,14 @@ def list_() -> None:
     table = Table("id", "prefix", "role", "platform", "label", "created", "revoked")
     for k in rows:
         table.add_row(
-            str(k.id), k.prefix + "…", k.role, k.platform_name or "-", k.label,
+            str(k.id),
+            k.prefix + "…",
+            k.role,
+            k.platform_name or "-",
+            k.label,
             k.created_at.strftime("%Y-%m-%d %H:%M"),
             k.revoked_at.strftime("%Y-%m-%d %H:%M") if k.revoked_at else "",
-        )  # fmt: skip
+        )
     Console().print(table)
 
 

@@ -54,13 +54,17 @@ def _load(policy: Path | None) -> Screener:
 def screen(
     input: Annotated[str, typer.Argument(help="JSONL or CSV file of items; '-' reads stdin.")],
     policy: PolicyOpt = None,
-    output: Annotated[str, typer.Option(
-        "--output", "-o", help="Where to write JSONL decisions; '-' is stdout.")] = "-",
-    text_column: Annotated[str | None, typer.Option(
-        help="Read CSV input and take the text from this column.")] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Where to write JSONL decisions; '-' is stdout.")
+    ] = "-",
+    text_column: Annotated[
+        str | None, typer.Option(help="Read CSV input and take the text from this column.")
+    ] = None,
     id_column: Annotated[str, typer.Option(help="CSV column holding the item id.")] = "id",
-    strict: Annotated[bool, typer.Option(
-        "--strict", help="Stop at the first bad input line instead of skipping it.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Stop at the first bad input line instead of skipping it."),
+    ] = False,
 ) -> None:
     """Screen items against a policy and write one decision per line.
 
@@ -71,11 +75,19 @@ def screen(
     screener = _load(policy)
     with ExitStack() as stack:
         src: BinaryIO = sys.stdin.buffer if input == "-" else _open_in(stack, input)
-        dst: TextIO = sys.stdout if output == "-" else stack.enter_context(
-            open(output, "w", encoding="utf-8"))
+        dst: TextIO = (
+            sys.stdout
+            if output == "-"
+            else stack.enter_context(open(output, "w", encoding="utf-8"))
+        )
         total = None if input == "-" else _count_lines(Path(input))
-        stats = _run(screener, read_items(src, text_column=text_column, id_column=id_column),
-                     dst, total=total, strict=strict)
+        stats = _run(
+            screener,
+            read_items(src, text_column=text_column, id_column=id_column),
+            dst,
+            total=total,
+            strict=strict,
+        )
     _summary(stats, screener)
     if stats.bad:
         raise typer.Exit(1)
@@ -105,13 +117,20 @@ class _Stats:
         self.examples: list[tuple[Item, Decision]] = []
 
 
-def _run(screener: Screener, rows: object, dst: TextIO, *, total: int | None,
-         strict: bool) -> _Stats:
+def _run(
+    screener: Screener, rows: object, dst: TextIO, *, total: int | None, strict: bool
+) -> _Stats:
     stats = _Stats()
     batch: list[Item] = []
-    progress = Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(),
-                        TimeRemainingColumn(), console=err, disable=not err.is_terminal,
-                        transient=True)
+    progress = Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    )
 
     def flush() -> None:
         for item, decision in zip(batch, screener.screen(batch), strict=True):
@@ -153,8 +172,10 @@ def highlight(item: Item, decision: Decision) -> Text:
 
 
 def _summary(stats: _Stats, screener: Screener) -> None:
-    err.print(f"[bold]screened {sum(stats.verdicts.values())} items[/] "
-              f"with policy {screener.policy.version}")
+    err.print(
+        f"[bold]screened {sum(stats.verdicts.values())} items[/] "
+        f"with policy {screener.policy.version}"
+    )
     table = Table(show_edge=False)
     table.add_column("verdict")
     table.add_column("items", justify="right")
@@ -171,12 +192,19 @@ def _summary(stats: _Stats, screener: Screener) -> None:
             cats.add_row(cid, f"{title.get('zh', '')} / {title.get('en', '')}", str(n))
         err.print(cats)
     for item, decision in stats.examples:
-        err.print(Text.assemble((f"[{decision.verdict.value}] ", "bold"), (f"{item.id}: ", "dim"),
-                                highlight(item, decision)))
+        err.print(
+            Text.assemble(
+                (f"[{decision.verdict.value}] ", "bold"),
+                (f"{item.id}: ", "dim"),
+                highlight(item, decision),
+            )
+        )
         err.print(Text(f"    {decision.reasons[0]}", style="dim"))
     if stats.bad:
-        err.print(f"[yellow]{len(stats.bad)} bad input line(s) skipped[/] "
-                  f"(first at line {stats.bad[0].line})")
+        err.print(
+            f"[yellow]{len(stats.bad)} bad input line(s) skipped[/] "
+            f"(first at line {stats.bad[0].line})"
+        )
 
 
 @app.command()
@@ -190,8 +218,9 @@ def demo(policy: PolicyOpt = None) -> None:
 
 @policy_app.command("check")
 def policy_check(
-    file: Annotated[Path | None, typer.Argument(help="Policy YAML (default: the bundled pack).")]
-    = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="Policy YAML (default: the bundled pack).")
+    ] = None,
 ) -> None:
     """Validate a policy file; print its version and a line per category."""
     screener = _load(file)
@@ -203,16 +232,23 @@ def policy_check(
     for c in p.categories.values():
         th = " ".join(f"{a.value}≥{t:g}" for a, t in c.thresholds.items())
         found = registry.summary(p, c.id)
-        table.add_row(c.id, f"{c.title.get('zh', '')} / {c.title.get('en', '')}", str(c.severity),
-                      str(found.get("terms", 0)), str(found.get("rules", 0)),
-                      str(found.get("domains", 0)), th)
+        table.add_row(
+            c.id,
+            f"{c.title.get('zh', '')} / {c.title.get('en', '')}",
+            str(c.severity),
+            str(found.get("terms", 0)),
+            str(found.get("rules", 0)),
+            str(found.get("domains", 0)),
+            th,
+        )
     Console().print(table)
 
 
 @policy_app.command("redteam")
 def policy_redteam(
-    file: Annotated[Path | None, typer.Argument(help="Policy YAML (default: the bundled pack).")]
-    = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="Policy YAML (default: the bundled pack).")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Use at most this many terms per category.")] = 50,
     show: Annotated[int, typer.Option(help="Print this many missed examples per trick.")] = 3,
 ) -> None:
@@ -224,8 +260,10 @@ def policy_redteam(
 
     screener = _load(file)
     terms, literal = acting_terms(screener.policy, limit=limit)
-    table = Table(title=f"evasion recall of {len(terms)} terms, policy {screener.policy.version}",
-                  show_edge=False)
+    table = Table(
+        title=f"evasion recall of {len(terms)} terms, policy {screener.policy.version}",
+        show_edge=False,
+    )
     for col in ("trick", "caught", "total", "recall"):
         table.add_column(col, justify="right" if col != "trick" else "left")
     results = recall(screener, terms, literal=literal)

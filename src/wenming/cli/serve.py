@@ -57,8 +57,10 @@ def serve(
     if config.default_secret and not demo:
         # Reporter digests and key hashes are keyed with it: with the published value,
         # anyone holding the database could reverse them.
-        err.print("refusing to serve with the built-in development secret: set "
-                  "WENMING_SECRET_KEY (or run `wenming serve --demo`)")  # fmt: skip
+        err.print(
+            "refusing to serve with the built-in development secret: set "
+            "WENMING_SECRET_KEY (or run `wenming serve --demo`)"
+        )
         raise typer.Exit(2)
     accesslog.install()
     rt = runtime(config, migrate_db=True)

@@ -79,9 +79,13 @@ def sweep(
     try:
         version = candidate.policy.version
         record, resumed = sweep_service.sweep_start(
-            rt.store, policy_version=version, policy_source=str(policy.resolve()),
-            platform_id=_platform_id(rt, platform), since=_utc(since), restart=restart,
-        )  # fmt: skip
+            rt.store,
+            policy_version=version,
+            policy_source=str(policy.resolve()),
+            platform_id=_platform_id(rt, platform),
+            since=_utc(since),
+            restart=restart,
+        )
         err.print(
             f"sweep #{record.id} under policy {version}: {record.total} items"
             + (f", resuming after {record.enqueued}" if resumed else "")
@@ -98,9 +102,13 @@ def sweep(
                 bar.advance(task, n)
 
             done = sweep_service.sweep_run(
-                rt.store, rt.work.sweeps, record, page=page, after_page=after_page,
+                rt.store,
+                rt.work.sweeps,
+                record,
+                page=page,
+                after_page=after_page,
                 should_stop=lambda: w.stopping,
-            )  # fmt: skip
+            )
         if done.status != "enqueued":
             err.print(f"interrupted after {done.enqueued} items: run the same command to resume")
             raise typer.Exit(130)
@@ -129,10 +137,15 @@ def backtest(
         with Progress(*columns, console=err, disable=as_json) as bar:
             task = bar.add_task("backtest", total=total)
             report = backtest_service.backtest(
-                rt.store, rt.screener, candidate, platform_id=platform_id, since=_utc(since),
-                limit=limit, examples_per_flip=examples,
+                rt.store,
+                rt.screener,
+                candidate,
+                platform_id=platform_id,
+                since=_utc(since),
+                limit=limit,
+                examples_per_flip=examples,
                 progress=lambda n: bar.advance(task, n),
-            )  # fmt: skip
+            )
     finally:
         rt.close()
     if as_json:

@@ -152,9 +152,13 @@ def _enqueue_file(rt: Runtime, file: Path, target: Any, batch: int) -> tuple[int
     sent, bad = 0, list[BadLine]()
     size = file.stat().st_size
     columns = (
-        TextColumn("enqueue"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-        TextColumn("{task.fields[items]} items"), TimeRemainingColumn(),
-    )  # fmt: skip
+        TextColumn("enqueue"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TextColumn("{task.fields[items]} items"),
+        TimeRemainingColumn(),
+    )
     with file.open("rb") as src, Progress(*columns, console=err) as bar:
         task = bar.add_task("enqueue", total=size, items=0)
         pending: list[Item] = []
@@ -193,9 +197,14 @@ def _enqueue_retrying(rt: Runtime, target: Any, items: list[Item]) -> None:
     while True:
         try:
             ingest_service.enqueue(
-                rt.store, rt.work.items, platform=target, principal=None, items=items,
-                outbox=rt.work.outbox, metrics=rt.work.metrics,
-            )  # fmt: skip
+                rt.store,
+                rt.work.items,
+                platform=target,
+                principal=None,
+                items=items,
+                outbox=rt.work.outbox,
+                metrics=rt.work.metrics,
+            )
             return
         except QueueFullError:
             pass  # the workers are behind: wait for them

@@ -49,8 +49,10 @@ def combine(signals: Iterable[Signal]) -> dict[str, float]:
 
 def _finding_scores(signals: list[Signal]) -> list[float]:
     """One score per distinct finding: overlapping spans merge, repeated keys count once."""
-    spanned = sorted((s for s in signals if s.start is not None and s.end is not None),
-                     key=lambda s: (s.start, s.end))
+    spanned = sorted(
+        (s for s in signals if s.start is not None and s.end is not None),
+        key=lambda s: (s.start, s.end),
+    )
     clusters: list[tuple[int, float, set[tuple[str, str]]]] = []  # (end, best, keys)
     for s in spanned:
         assert s.start is not None and s.end is not None
@@ -98,9 +100,15 @@ def decide(item_id: str, signals: Iterable[Signal], policy: Policy) -> Decision:
     if not reasons:
         reasons.append("allow: no policy category reached its lowest threshold")
     evidence = sorted(known, key=lambda s: (s.start is None, s.start or 0, -s.score))
-    return Decision(item_id=item_id, verdict=verdict, labels=tuple(labels), scores=scores,
-                    signals=tuple(evidence[:MAX_EVIDENCE]), reasons=tuple(reasons),
-                    policy_version=policy.version)
+    return Decision(
+        item_id=item_id,
+        verdict=verdict,
+        labels=tuple(labels),
+        scores=scores,
+        signals=tuple(evidence[:MAX_EVIDENCE]),
+        reasons=tuple(reasons),
+        policy_version=policy.version,
+    )
 
 
 def _describe(s: Signal) -> str:

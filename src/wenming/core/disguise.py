@@ -85,8 +85,11 @@ class MaskIndex:
         for m in _MASKED_WORD_RE.finditer(spaced):
             s, e = m.span()
             stripped = e
-            while stripped > s and spaced[stripped - 1] == SEP_SYMBOL and (
-                    canonical[stripped - 1] in ".?"):
+            while (
+                stripped > s
+                and spaced[stripped - 1] == SEP_SYMBOL
+                and (canonical[stripped - 1] in ".?")
+            ):
                 stripped -= 1  # sentence punctuation after the word, not a mask...
             ends = [stripped]
             if stripped < e and SEP_SYMBOL in spaced[s:stripped]:
@@ -141,8 +144,13 @@ def skeleton(compact: str) -> str:
     """``compact`` in the coarse spelling the key automaton is built from."""
     if compact.isascii():
         return compact.encode("ascii").translate(_SKELETON_BYTES).decode("ascii")
-    return (compact.replace("l", "i").replace("v", "a").replace("u", "a").replace("o", "a")
-            .replace(LEET_AT, "a"))
+    return (
+        compact.replace("l", "i")
+        .replace("v", "a")
+        .replace("u", "a")
+        .replace("o", "a")
+        .replace(LEET_AT, "a")
+    )
 
 
 def agrees(written: str, key: str) -> int:

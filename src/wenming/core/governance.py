@@ -181,50 +181,92 @@ def _en_zh(en: str, zh: str) -> Mapping[str, str]:
 DEFAULT_QUEUES: tuple[Queue, ...] = (
     Queue("appeals", _en_zh("Appeals", "申诉复核"), 48 * 3600, sources=("appeal",)),
     Queue("urgent", _en_zh("Urgent (severity 5)", "紧急"), 4 * 3600, min_severity=5),
-    Queue("trusted_flaggers", _en_zh("Trusted flaggers", "可信举报人"), 12 * 3600,
-          sources=("flagger",)),
+    Queue(
+        "trusted_flaggers",
+        _en_zh("Trusted flaggers", "可信举报人"),
+        12 * 3600,
+        sources=("flagger",),
+    ),
     Queue("default", _en_zh("Everything else", "常规"), 24 * 3600),
-)  # fmt: skip
+)
 
 _SEVERITY_WEIGHTS: Mapping[int, float] = {1: 1.0, 2: 1.0, 3: 1.0, 4: 2.0, 5: 3.0}
 
 DEFAULT_LADDERS: Mapping[str, Mapping[str, Ladder]] = {
-    "account": {"default": Ladder(
-        "default", "account",
-        (Step(1, "warning"), Step(2, "strike"), Step(3, "mute", 86400),
-         Step(4, "suspend", 7 * 86400), Step(6, "ban")),
-        _SEVERITY_WEIGHTS, 90 * 86400,
-    )},
-    "group": {"default": Ladder(
-        "default", "group",
-        (Step(1, "warning"), Step(3, "restrict", 7 * 86400), Step(6, "dissolve")),
-        _SEVERITY_WEIGHTS, 180 * 86400,
-    )},
-    "site": {"default": Ladder(
-        "default", "site",
-        (Step(1, "notice"), Step(3, "rectify", 7 * 86400), Step(5, "restrict", 30 * 86400),
-         Step(8, "close")),
-        _SEVERITY_WEIGHTS, 365 * 86400, window_seconds=30 * 86400,
-    )},
-}  # fmt: skip
+    "account": {
+        "default": Ladder(
+            "default",
+            "account",
+            (
+                Step(1, "warning"),
+                Step(2, "strike"),
+                Step(3, "mute", 86400),
+                Step(4, "suspend", 7 * 86400),
+                Step(6, "ban"),
+            ),
+            _SEVERITY_WEIGHTS,
+            90 * 86400,
+        )
+    },
+    "group": {
+        "default": Ladder(
+            "default",
+            "group",
+            (Step(1, "warning"), Step(3, "restrict", 7 * 86400), Step(6, "dissolve")),
+            _SEVERITY_WEIGHTS,
+            180 * 86400,
+        )
+    },
+    "site": {
+        "default": Ladder(
+            "default",
+            "site",
+            (
+                Step(1, "notice"),
+                Step(3, "rectify", 7 * 86400),
+                Step(5, "restrict", 30 * 86400),
+                Step(8, "close"),
+            ),
+            _SEVERITY_WEIGHTS,
+            365 * 86400,
+            window_seconds=30 * 86400,
+        )
+    },
+}
 
 DEFAULT_TEMPLATES: Mapping[str, ReasonTemplate] = {
     t.id: t
     for t in (
-        ReasonTemplate("removed", _en_zh(
-            "The content was removed because it violates the rules on {category}.",
-            "该内容违反了关于“{category}”的规定，已被删除。"), ("block",)),
-        ReasonTemplate("limited", _en_zh(
-            "The content's reach was limited and it is hidden from minors ({category}).",
-            "该内容涉及“{category}”，已限制传播并对未成年人隐藏。"), ("limit",)),
-        ReasonTemplate("labelled", _en_zh(
-            "The content stays up with a label: {category}.",
-            "该内容已加注标签：{category}。"), ("label",)),
-        ReasonTemplate("no_violation", _en_zh(
-            "No violation was found; no action was taken.",
-            "经审核未发现违规，不予处理。"), ("allow",)),
+        ReasonTemplate(
+            "removed",
+            _en_zh(
+                "The content was removed because it violates the rules on {category}.",
+                "该内容违反了关于“{category}”的规定，已被删除。",
+            ),
+            ("block",),
+        ),
+        ReasonTemplate(
+            "limited",
+            _en_zh(
+                "The content's reach was limited and it is hidden from minors ({category}).",
+                "该内容涉及“{category}”，已限制传播并对未成年人隐藏。",
+            ),
+            ("limit",),
+        ),
+        ReasonTemplate(
+            "labelled",
+            _en_zh(
+                "The content stays up with a label: {category}.", "该内容已加注标签：{category}。"
+            ),
+            ("label",),
+        ),
+        ReasonTemplate(
+            "no_violation",
+            _en_zh("No violation was found; no action was taken.", "经审核未发现违规，不予处理。"),
+            ("allow",),
+        ),
     )
-}  # fmt: skip
+}
 
 
 # -- validation (called by wenming.core.policy with its validator) ----------------------
@@ -311,13 +353,18 @@ def parse_queues(v: Checks, raw: object, categories: Iterable[str]) -> tuple[Que
         )
         if "sla" not in q:
             raise v.fail(qpath, f"queue {qid!r} needs an sla (e.g. sla: 24h)")
-        out.append(Queue(
-            id=qid, title=v.texts(q.get("title", qid), (*qpath, "title")),
-            sla_seconds=_duration(v, q["sla"], (*qpath, "sla")),
-            categories=_names(v, q.get("categories"), (*qpath, "categories"), cats, "category"),
-            sources=_names(v, q.get("sources"), (*qpath, "sources"), SOURCES, "source"),
-            min_severity=int(v.number(q.get("min_severity", 1), (*qpath, "min_severity"), 1, 5)),
-        ))  # fmt: skip
+        out.append(
+            Queue(
+                id=qid,
+                title=v.texts(q.get("title", qid), (*qpath, "title")),
+                sla_seconds=_duration(v, q["sla"], (*qpath, "sla")),
+                categories=_names(v, q.get("categories"), (*qpath, "categories"), cats, "category"),
+                sources=_names(v, q.get("sources"), (*qpath, "sources"), SOURCES, "source"),
+                min_severity=int(
+                    v.number(q.get("min_severity", 1), (*qpath, "min_severity"), 1, 5)
+                ),
+            )
+        )
     if not out[-1].catch_all:
         raise v.fail(
             (*path, out[-1].id),
@@ -426,9 +473,9 @@ def parse_templates(
         if "text" not in t:
             raise v.fail(tpath, f"reason template {tid!r} needs a text")
         out[tid] = ReasonTemplate(
-            id=tid, text=v.texts(t["text"], (*tpath, "text")),
-            verdicts=_names(v, t.get("verdicts"), (*tpath, "verdicts"), HUMAN_VERDICTS,
-                            "verdict"),
+            id=tid,
+            text=v.texts(t["text"], (*tpath, "text")),
+            verdicts=_names(v, t.get("verdicts"), (*tpath, "verdicts"), HUMAN_VERDICTS, "verdict"),
             categories=_names(v, t.get("categories"), (*tpath, "categories"), cats, "category"),
-        )  # fmt: skip
+        )
     return out

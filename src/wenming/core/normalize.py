@@ -44,25 +44,105 @@ _BREAKS = ",。!?;:\n\r\u2028\u2029"
 # Latin look-alikes from other scripts (Cyrillic, Greek, Armenian, Latin small capitals).
 # NFKC does not fold these; filters that ignore them are trivially evaded ("сasinо").
 _HOMOGLYPHS = {
-    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "і": "i",
-    "ї": "i", "ј": "j", "к": "k", "ӏ": "l", "м": "m", "н": "h", "о": "o", "р": "p",
-    "ԛ": "q", "г": "r", "ѕ": "s", "т": "t", "у": "y", "ԝ": "w", "х": "x", "ү": "y",
-    "ь": "b", "п": "n", "и": "u", "α": "a", "β": "b", "γ": "y", "δ": "d", "ε": "e",
-    "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
-    "χ": "x", "ω": "w", "ς": "c", "σ": "o", "μ": "u", "ո": "n", "ս": "u", "օ": "o",
-    "ɑ": "a", "ɡ": "g", "ɩ": "i", "ʀ": "r", "ʏ": "y", "ᴀ": "a", "ʙ": "b", "ᴄ": "c",
-    "ᴅ": "d", "ᴇ": "e", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l",
-    "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w",
-    "ᴢ": "z", "ı": "i", "ȷ": "j", "ℓ": "l",
-}  # fmt: skip
+    "а": "a",
+    "в": "b",
+    "с": "c",
+    "ԁ": "d",
+    "е": "e",
+    "ё": "e",
+    "һ": "h",
+    "і": "i",
+    "ї": "i",
+    "ј": "j",
+    "к": "k",
+    "ӏ": "l",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "ԛ": "q",
+    "г": "r",
+    "ѕ": "s",
+    "т": "t",
+    "у": "y",
+    "ԝ": "w",
+    "х": "x",
+    "ү": "y",
+    "ь": "b",
+    "п": "n",
+    "и": "u",
+    "α": "a",
+    "β": "b",
+    "γ": "y",
+    "δ": "d",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "ω": "w",
+    "ς": "c",
+    "σ": "o",
+    "μ": "u",
+    "ո": "n",
+    "ս": "u",
+    "օ": "o",
+    "ɑ": "a",
+    "ɡ": "g",
+    "ɩ": "i",
+    "ʀ": "r",
+    "ʏ": "y",
+    "ᴀ": "a",
+    "ʙ": "b",
+    "ᴄ": "c",
+    "ᴅ": "d",
+    "ᴇ": "e",
+    "ɢ": "g",
+    "ʜ": "h",
+    "ɪ": "i",
+    "ᴊ": "j",
+    "ᴋ": "k",
+    "ʟ": "l",
+    "ᴍ": "m",
+    "ɴ": "n",
+    "ᴏ": "o",
+    "ᴘ": "p",
+    "ᴛ": "t",
+    "ᴜ": "u",
+    "ᴠ": "v",
+    "ᴡ": "w",
+    "ᴢ": "z",
+    "ı": "i",
+    "ȷ": "j",
+    "ℓ": "l",
+}
 
 # Leetspeak, decoded only inside Latin words (between letters, or at a word's start).
 # "@" decodes to "ɑ" (Latin alpha; the canonical fold turns a written "ɑ" into "a", so
 # only a decoded "@" is ever "ɑ"): it stands for "a", "o" or "u", and term keys are indexed
 # with both spelled "ɑ" (see text_index), so "p@rn" matches without "caan" matching "coon".
 LEET_AT = "ɑ"
-_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b",
-         "9": "g", "@": LEET_AT, "$": "s", "!": "i", "|": "i", "+": "t"}  # fmt: skip
+_LEET = {
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "6": "g",
+    "7": "t",
+    "8": "b",
+    "9": "g",
+    "@": LEET_AT,
+    "$": "s",
+    "!": "i",
+    "|": "i",
+    "+": "t",
+}
 _LEET_GAP = r" .\-_*·~/"  # separators that may sit between spelled-out letters
 _LEET_PIECE = "[a-z0-9@$!|+]"
 _LEET_RE = re.compile(
@@ -81,8 +161,14 @@ _LEET_SYMBOLS = "@$!|+"
 
 # Astral ranges worth folding: mathematical alphanumerics (𝐟𝐮𝐜𝐤), enclosed letters
 # (🅵🆄🅲🅺), emoji and pictographs (separators), tags and variation selectors (invisible).
-_ASTRAL = [(0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF), (0x1F000, 0x1F0FF), (0x1F200, 0x1FAFF),
-           (0xE0000, 0xE007F), (0xE0100, 0xE01EF)]  # fmt: skip
+_ASTRAL = [
+    (0x1D400, 0x1D7FF),
+    (0x1F100, 0x1F1FF),
+    (0x1F000, 0x1F0FF),
+    (0x1F200, 0x1FAFF),
+    (0xE0000, 0xE007F),
+    (0xE0100, 0xE01EF),
+]
 
 
 @cache
@@ -111,8 +197,9 @@ def _fold_char(ch: str, t2s: dict[str, str]) -> str:
 
 
 @cache
-def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], dict[int, str],
-                       frozenset[str]]:
+def _tables() -> tuple[
+    dict[int, str], dict[int, str], dict[int, str], dict[int, str], frozenset[str]
+]:
     """Translate tables (canonical fold, separator marks, pinyin, syllable mask) and the
     characters whose fold is not exactly one character."""
     t2s = _char_data("t2s.txt")
@@ -143,8 +230,10 @@ def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str], dict[int,
         marks[ord(ch)] = SEP_BREAK if ch in _BREAKS else SEP_SYMBOL
     readings = {ord(c): p for c, p in _char_data("pinyin.txt").items()}
     pinyin = {cp: readings.get(cp, chr(cp)) for cp in code_points}
-    mask = {cp: "\x01" + "\x00" * (len(readings[cp]) - 1) if cp in readings else chr(cp)
-            for cp in code_points}
+    mask = {
+        cp: "\x01" + "\x00" * (len(readings[cp]) - 1) if cp in readings else chr(cp)
+        for cp in code_points
+    }
     return canon, marks, pinyin, mask, frozenset(irregular)
 
 
@@ -170,10 +259,14 @@ _GAP_RE = re.compile(f"[{_SEPS}]+")
 # Markup inside words: f<b>u</b>ck, sh&#105;t. Tags become invisible (block tags a
 # space) and an entity its character, padded with invisible characters to the same
 # length, so folding and offset maps run on a same-length stand-in of the original.
-_MARKUP_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]{0,15})(?:[\s/][^<>]{0,200})?>"
-                        r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,10});")
-_BLOCK_TAGS = frozenset("br p div li ul ol tr td th h1 h2 h3 h4 h5 h6 hr table blockquote "
-                        "pre section article header footer nav".split())
+_MARKUP_RE = re.compile(
+    r"</?([a-zA-Z][a-zA-Z0-9]{0,15})(?:[\s/][^<>]{0,200})?>"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,10});"
+)
+_BLOCK_TAGS = frozenset(
+    "br p div li ul ol tr td th h1 h2 h3 h4 h5 h6 hr table blockquote "
+    "pre section article header footer nav".split()
+)
 _INVISIBLE = "\u200b"
 
 
@@ -200,11 +293,30 @@ class Normalized:
     :meth:`canonical_span`, :meth:`compact_span` and :meth:`phonetic_span`.
     """
 
-    __slots__ = ("_canon_pos", "_compact_pos", "_mask", "_phon_pos", "_phonetic", "_regular",
-                 "_source", "_starts", "canonical", "compact", "original", "spaced")  # fmt: skip
+    __slots__ = (
+        "_canon_pos",
+        "_compact_pos",
+        "_mask",
+        "_phon_pos",
+        "_phonetic",
+        "_regular",
+        "_source",
+        "_starts",
+        "canonical",
+        "compact",
+        "original",
+        "spaced",
+    )
 
-    def __init__(self, original: str, canonical: str, spaced: str, compact: str,
-                 regular: bool | None, source: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        original: str,
+        canonical: str,
+        spaced: str,
+        compact: str,
+        regular: bool | None,
+        source: str | None = None,
+    ) -> None:
         self.original = original
         self._source = original if source is None else source  # same length as original
         self.canonical = canonical
@@ -231,8 +343,9 @@ class Normalized:
     def canonical_span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the ``canonical[start:end]`` span (end exclusive)."""
         if self._regular is None:  # decided on first use: most texts never need it
-            self._regular = (len(self.canonical) == len(self._source)
-                             and _tables()[4].isdisjoint(self._source))
+            self._regular = len(self.canonical) == len(self._source) and _tables()[4].isdisjoint(
+                self._source
+            )
         if self._regular:
             return start, end
         pos = self._canon_map()

@@ -74,7 +74,6 @@ class Policy:
         """The parsed part of detector ``name``, or ``None`` when the policy does not use it."""
         return self.parts.get(name)
 
-
     name: str
     categories: Mapping[str, Category]
     source: str = "<policy>"
@@ -130,12 +129,30 @@ KeyPath = tuple[str | int, ...]
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # The keys the core itself reads; every other key belongs to a detector plugin.
-CORE_CATEGORY_KEYS = frozenset({
-    "title", "description", "severity", "age_rating",
-    "label_at", "limit_at", "review_at", "block_at",
-})  # fmt: skip
-CORE_TOP_KEYS = frozenset({"name", "description", "version", "categories", "languages",
-                           "queues", "ladders", "reason_templates"})  # fmt: skip
+CORE_CATEGORY_KEYS = frozenset(
+    {
+        "title",
+        "description",
+        "severity",
+        "age_rating",
+        "label_at",
+        "limit_at",
+        "review_at",
+        "block_at",
+    }
+)
+CORE_TOP_KEYS = frozenset(
+    {
+        "name",
+        "description",
+        "version",
+        "categories",
+        "languages",
+        "queues",
+        "ladders",
+        "reason_templates",
+    }
+)
 
 
 class PolicyPart(Protocol):
@@ -234,8 +251,10 @@ class PolicyReader:
         top_keys = set(CORE_TOP_KEYS).union(*(p.top_keys for p in parts))
         for key in top:
             if key not in top_keys:
-                raise self.fail((key,), f"unknown top-level key {key!r}; expected one of "
-                                        f"{', '.join(sorted(top_keys))}")
+                raise self.fail(
+                    (key,),
+                    f"unknown top-level key {key!r}; expected one of {', '.join(sorted(top_keys))}",
+                )
         cats_raw = self.mapping(top.get("categories"), ("categories",))
         if not cats_raw:
             raise self.fail(("categories",), "a policy needs at least one category")
@@ -245,8 +264,11 @@ class PolicyReader:
         for cid, craw in cats_raw.items():
             path: KeyPath = ("categories", cid)
             if not isinstance(cid, str) or not _ID_RE.match(cid):
-                raise self.fail(path, f"category id {cid!r} must be lower-case letters, "
-                                      "digits and underscores, starting with a letter")
+                raise self.fail(
+                    path,
+                    f"category id {cid!r} must be lower-case letters, "
+                    "digits and underscores, starting with a letter",
+                )
             raws[cid] = self.mapping(craw, path)
             categories[cid] = self.category(cid, raws[cid], path, category_keys)
         self._categories = raws
@@ -256,46 +278,60 @@ class PolicyReader:
             if config is not None:
                 parsed[part.name] = config
         name = str(top.get("name") or "policy")
-        policy = Policy(name=name, categories=categories, source=self.source,
-                        parts=parsed, part_versions={p.name: p.version for p in parts},
-                        queues=governance.parse_queues(self, top.get("queues"), categories),
-                        ladders=governance.parse_ladders(self, top.get("ladders"), categories),
-                        reason_templates=governance.parse_templates(
-                            self, top.get("reason_templates"), categories))
+        policy = Policy(
+            name=name,
+            categories=categories,
+            source=self.source,
+            parts=parsed,
+            part_versions={p.name: p.version for p in parts},
+            queues=governance.parse_queues(self, top.get("queues"), categories),
+            ladders=governance.parse_ladders(self, top.get("ladders"), categories),
+            reason_templates=governance.parse_templates(
+                self, top.get("reason_templates"), categories
+            ),
+        )
         return _with_version(policy)
 
-    def category(self, cid: str, c: Mapping[str, Any], path: KeyPath,
-                 allowed: set[str]) -> Category:
+    def category(
+        self, cid: str, c: Mapping[str, Any], path: KeyPath, allowed: set[str]
+    ) -> Category:
         for key in c:
             if key not in allowed:
                 expected = ", ".join(sorted(allowed))
-                raise self.fail((*path, key), f"unknown key {key!r} in category {cid!r}; "
-                                              f"expected one of {expected}")
+                raise self.fail(
+                    (*path, key),
+                    f"unknown key {key!r} in category {cid!r}; expected one of {expected}",
+                )
         thresholds: dict[Verdict, float] = {}
         for action in ACTIONS:
             key = f"{action.value}_at"
             if key in c:
                 thresholds[action] = self.number(c[key], (*path, key), 0.0, 1.0)
         if not thresholds:
-            raise self.fail(path, f"category {cid!r} has no threshold; give at least one of "
-                                  "label_at, limit_at, review_at, block_at")
+            raise self.fail(
+                path,
+                f"category {cid!r} has no threshold; give at least one of "
+                "label_at, limit_at, review_at, block_at",
+            )
         severity = int(self.number(c.get("severity", 3), (*path, "severity"), 1, 5))
         rating = str(c.get("age_rating", "all"))
         if rating not in AGE_RATINGS:
-            raise self.fail((*path, "age_rating"),
-                            f"age_rating must be one of {', '.join(AGE_RATINGS)}, got {rating!r}")
+            raise self.fail(
+                (*path, "age_rating"),
+                f"age_rating must be one of {', '.join(AGE_RATINGS)}, got {rating!r}",
+            )
         return Category(
             id=cid,
             title=self.texts(c.get("title", cid), (*path, "title")),
-            description=self.texts(c.get("description", ""), (*path, "description"),
-                                   allow_empty=True),
+            description=self.texts(
+                c.get("description", ""), (*path, "description"), allow_empty=True
+            ),
             severity=severity,
             age_rating=rating,
             thresholds=thresholds,
         )
 
-    def texts(self, raw: object, path: KeyPath, *,
-              allow_empty: bool = False) -> Mapping[str, str]:
+    def texts(self, raw: object, path: KeyPath, *, allow_empty: bool = False) -> Mapping[str, str]:
         if isinstance(raw, str):
             return {"en": raw, "zh": raw}
         m = self.mapping(raw, path)
@@ -311,8 +347,9 @@ class PolicyReader:
             raise self.fail(path, f"{_dotted(path)} must be a list, got {_kind(raw)}")
         return raw
 
-    def file_lines(self, c: Mapping[str, Any], path: KeyPath,
-                   key: str) -> list[tuple[str, int | None, KeyPath]]:
+    def file_lines(
+        self, c: Mapping[str, Any], path: KeyPath, key: str
+    ) -> list[tuple[str, int | None, KeyPath]]:
         """Non-comment lines of the list files named by ``c[key]`` (one name or a list)."""
         out: list[tuple[str, int | None, KeyPath]] = []
         if key not in c:
@@ -328,11 +365,12 @@ class PolicyReader:
                     out.append((line, lineno, kpath))
         return out
 
-    def phrases(self, c: Mapping[str, Any], path: KeyPath, key: str,
-                file_key: str) -> list[str]:
+    def phrases(self, c: Mapping[str, Any], path: KeyPath, key: str, file_key: str) -> list[str]:
         """The strings listed under ``key`` plus the lines of the files under ``file_key``."""
-        out = [self.string(t, (*path, key, i)) for i, t in
-               enumerate(self.seq(c.get(key), (*path, key)))]
+        out = [
+            self.string(t, (*path, key, i))
+            for i, t in enumerate(self.seq(c.get(key), (*path, key)))
+        ]
         out += [line for line, _, _ in self.file_lines(c, path, file_key)]
         return out
 
@@ -372,12 +410,15 @@ def _with_version(policy: Policy) -> Policy:
 
 def _canonical(obj: object) -> object:
     if isinstance(obj, Policy):
-        return {"name": obj.name,
-                "categories": {k: _canonical(v) for k, v in obj.categories.items()},
-                "parts": {k: _canonical(v) for k, v in sorted(obj.parts.items())},
-                "detectors": dict(sorted(obj.part_versions.items())),
-                "queues": _canonical(obj.queues), "ladders": _canonical(obj.ladders),
-                "reason_templates": _canonical(obj.reason_templates)}
+        return {
+            "name": obj.name,
+            "categories": {k: _canonical(v) for k, v in obj.categories.items()},
+            "parts": {k: _canonical(v) for k, v in sorted(obj.parts.items())},
+            "detectors": dict(sorted(obj.part_versions.items())),
+            "queues": _canonical(obj.queues),
+            "ladders": _canonical(obj.ladders),
+            "reason_templates": _canonical(obj.reason_templates),
+        }
     if isinstance(obj, Category):
         return {f: _canonical(getattr(obj, f)) for f in obj.__slots__}
     if isinstance(obj, Extension | ExtensionPart):

@@ -101,9 +101,17 @@ class TextIndex:
             if kid is None:
                 kid = len(self._keys)
                 self._key_ids[variant] = kid
-                self._keys.append(_Key(variant, len(key), _latin(variant[0]), _latin(variant[-1]),
-                                       not han_chars and len(key) > 1, han_chars > 0,
-                                       compact_boundaries(norm)))
+                self._keys.append(
+                    _Key(
+                        variant,
+                        len(key),
+                        _latin(variant[0]),
+                        _latin(variant[-1]),
+                        not han_chars and len(key) > 1,
+                        han_chars > 0,
+                        compact_boundaries(norm),
+                    )
+                )
                 sid = self._skel_ids.setdefault(skeleton(variant), len(self._skel_keys))
                 if sid == len(self._skel_keys):
                     self._skel_keys.append([])
@@ -167,9 +175,15 @@ class TextIndex:
             return False
         return not (k.has_han and e - s > 1 and norm.spans_break(s, e))
 
-    def _scan(self, norm: Normalized, text: str, automaton: ahocorasick_rs.AhoCorasick,
-              via: str, hits: list[Hit],
-              runs: tuple[list[int], list[int]] | None = None) -> None:  # fmt: skip
+    def _scan(
+        self,
+        norm: Normalized,
+        text: str,
+        automaton: ahocorasick_rs.AhoCorasick,
+        via: str,
+        hits: list[Hit],
+        runs: tuple[list[int], list[int]] | None = None,
+    ) -> None:
         """Scan ``text`` (the compact view, or one with runs collapsed: ``runs`` maps each
         of its characters to compact start and end offsets) and keep the hits that pass."""
         for sid, s, e in automaton.find_matches_as_indexes(skeleton(text), overlapping=True):
@@ -193,8 +207,9 @@ class TextIndex:
                     continue  # "SPLC" is an acronym, not "spic" with an "l" for the "i"
                 hits.extend(Hit(p, start, end, via) for p in k.payloads)
 
-    def _find_phonetic(self, norm: Normalized, automaton: ahocorasick_rs.AhoCorasick,
-                       hits: list[Hit]) -> None:
+    def _find_phonetic(
+        self, norm: Normalized, automaton: ahocorasick_rs.AhoCorasick, hits: list[Hit]
+    ) -> None:
         compact = norm.compact
         for pid, ps, pe in automaton.find_matches_as_indexes(norm.phonetic, overlapping=True):
             pk = self._pkeys[pid]
@@ -216,8 +231,9 @@ class TextIndex:
             for p, key in pk.payloads:
                 if key == written:
                     continue
-                if via == "homophone" and (len(key) != len(written)
-                                           or ordinary_homophone(written, key)):
+                if via == "homophone" and (
+                    len(key) != len(written) or ordinary_homophone(written, key)
+                ):
                     continue  # 同城约跑 ("go running") is ordinary Chinese, not 同城约炮
                 hits.append(Hit(p, start, end, via))
 

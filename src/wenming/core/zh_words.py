@@ -47,8 +47,7 @@ def ordinary_homophone(written: str, term: str) -> bool:
     for i in replaced:  # the term reads as ordinary words there (出售, 发票): a disguise
         if any(term[a : a + 2] in freq for a in (i - 1, i) if 0 <= a < len(term) - 1):
             return False
-    return all(freq.get(written[i], 0) >= COMMONER * max(freq.get(term[i], 0), 1)
-               for i in replaced)
+    return all(freq.get(written[i], 0) >= COMMONER * max(freq.get(term[i], 0), 1) for i in replaced)
 
 
 def splits_word(compact: str, start: int, end: int) -> bool:

@@ -126,8 +126,9 @@ class Register(Protocol):
     """What a plugin hook receives: ``register(plugin)`` (or the older
     ``register(name, factory)`` for a detector without policy keys)."""
 
-    def __call__(self, plugin: DetectorPlugin | str, factory: LegacyFactory | None = None,
-                 /) -> None: ...
+    def __call__(
+        self, plugin: DetectorPlugin | str, factory: LegacyFactory | None = None, /
+    ) -> None: ...
 
 
 class Registry:
@@ -136,14 +137,16 @@ class Registry:
     def __init__(self) -> None:
         self._plugins: dict[str, DetectorPlugin] = {}
 
-    def register(self, plugin: DetectorPlugin | str, factory: LegacyFactory | None = None,
-                 /) -> None:
+    def register(
+        self, plugin: DetectorPlugin | str, factory: LegacyFactory | None = None, /
+    ) -> None:
         if isinstance(plugin, str):
             if factory is None:
                 raise TypeError("register(name, factory) needs a factory")
             legacy = factory
-            plugin = DetectorPlugin(name=plugin, version="0",
-                                    build=lambda policy, _resources: legacy(policy))
+            plugin = DetectorPlugin(
+                name=plugin, version="0", build=lambda policy, _resources: legacy(policy)
+            )
         if plugin.name in self._plugins:
             raise ValueError(f"a detector named {plugin.name!r} is already registered")
         self._plugins[plugin.name] = plugin
@@ -198,12 +201,19 @@ def extension_plugin(
         if not cids:
             return None
         exts = {cid: reader.extension(cid, key) for cid in cids}
-        return ExtensionPart(raw={cid: e.value for cid, e in exts.items()},
-                             parsed=tuple(parse(e, cid) for cid, e in exts.items()))
+        return ExtensionPart(
+            raw={cid: e.value for cid, e in exts.items()},
+            parsed=tuple(parse(e, cid) for cid, e in exts.items()),
+        )
 
     def build_detector(policy: Policy, _resources: Resources) -> Detector | None:
         part = policy.part(name)
         return build(list(part.parsed)) if isinstance(part, ExtensionPart) else None
 
-    return DetectorPlugin(name=name, version=version, build=build_detector, parse=parse_part,
-                          category_keys=frozenset({key}))
+    return DetectorPlugin(
+        name=name,
+        version=version,
+        build=build_detector,
+        parse=parse_part,
+        category_keys=frozenset({key}),
+    )

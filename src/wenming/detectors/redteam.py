@@ -23,8 +23,19 @@ from wenming.detectors.lexicon import config as lexicon_config
 from wenming.detectors.screener import Screener
 
 _FULLWIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
-_CYRILLIC = {"a": "а", "c": "с", "e": "е", "i": "і", "o": "о", "p": "р", "x": "х", "y": "у",
-             "s": "ѕ", "j": "ј", "h": "һ"}  # fmt: skip
+_CYRILLIC = {
+    "a": "а",
+    "c": "с",
+    "e": "е",
+    "i": "і",
+    "o": "о",
+    "p": "р",
+    "x": "х",
+    "y": "у",
+    "s": "ѕ",
+    "j": "ј",
+    "h": "һ",
+}
 _LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 _INVISIBLE = ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"]
 _SEPARATORS = [" ", ".", "*", "-", "_", "·", "~", "😀", "🍎", "/"]
@@ -58,8 +69,9 @@ def _homophones() -> dict[str, list[str]]:
 
 def _interleave(term: str, rng: random.Random, pieces: Sequence[str]) -> str:
     chars = [c for c in term if not c.isspace()]
-    return "".join(c + (rng.choice(pieces) if i < len(chars) - 1 else "")
-                   for i, c in enumerate(chars))
+    return "".join(
+        c + (rng.choice(pieces) if i < len(chars) - 1 else "") for i, c in enumerate(chars)
+    )
 
 
 def _leet(term: str, rng: random.Random) -> str | None:
@@ -116,8 +128,11 @@ TRICKS: tuple[Trick, ...] = (
     Trick("math-letters", _latin, lambda t, r: "".join(_MATH_BOLD.get(c, c) for c in t)),
     Trick("invisible", lambda t: True, lambda t, r: _interleave(t, r, _INVISIBLE)),
     Trick("separators", lambda t: True, lambda t, r: _interleave(t, r, _SEPARATORS)),
-    Trick("homoglyphs", lambda t: _latin(t) and any(c in _CYRILLIC for c in t),
-          lambda t, r: "".join(_CYRILLIC.get(c, c) if r.random() < 0.6 else c for c in t)),
+    Trick(
+        "homoglyphs",
+        lambda t: _latin(t) and any(c in _CYRILLIC for c in t),
+        lambda t, r: "".join(_CYRILLIC.get(c, c) if r.random() < 0.6 else c for c in t),
+    ),
     Trick("leetspeak", _latin, _leet),
     Trick("traditional", _han, _traditional),
     Trick("pinyin", _han, _pinyin_all),
@@ -152,8 +167,9 @@ class TrickResult:
         return self.caught / self.total if self.total else 1.0
 
 
-def corpus(terms: Iterable[str], *, seed: int = 7, variants: int = 3,
-           literal: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, str]]]:
+def corpus(
+    terms: Iterable[str], *, seed: int = 7, variants: int = 3, literal: frozenset[str] = frozenset()
+) -> dict[str, list[tuple[str, str]]]:
     """Per trick, ``(term, text)`` pairs: each term rewritten inside carrier sentences.
 
     Terms in ``literal`` opted out of phonetic matching and get no phonetic rewrites.
@@ -175,20 +191,29 @@ def corpus(terms: Iterable[str], *, seed: int = 7, variants: int = 3,
     return out
 
 
-def acting_terms(policy: Policy, *, limit: int | None = None
-                 ) -> tuple[list[str], frozenset[str]]:  # fmt: skip
+def acting_terms(policy: Policy, *, limit: int | None = None) -> tuple[list[str], frozenset[str]]:
     """The terms that reach their category's lowest threshold on their own (at most
     ``limit`` per category), and the terms that opted out of phonetic matching."""
     lexicon = lexicon_config.of(policy.part("lexicon"))
-    terms = [t.text for cid, c in lexicon.categories.items() for t in c.terms[:limit]
-             if t.weight >= policy.categories[cid].lowest_threshold]
-    literal = frozenset(t.text for c in lexicon.categories.values() for t in c.terms
-                        if not t.phonetic)
+    terms = [
+        t.text
+        for cid, c in lexicon.categories.items()
+        for t in c.terms[:limit]
+        if t.weight >= policy.categories[cid].lowest_threshold
+    ]
+    literal = frozenset(
+        t.text for c in lexicon.categories.values() for t in c.terms if not t.phonetic
+    )
     return terms, literal
 
 
-def recall(screener: Screener, terms: Iterable[str], *, seed: int = 7,
-           literal: frozenset[str] = frozenset()) -> list[TrickResult]:
+def recall(
+    screener: Screener,
+    terms: Iterable[str],
+    *,
+    seed: int = 7,
+    literal: frozenset[str] = frozenset(),
+) -> list[TrickResult]:
     """Screen the evasion corpus of ``terms`` and count, per trick, what was caught."""
     results = []
     for trick, pairs in corpus(terms, seed=seed, literal=literal).items():

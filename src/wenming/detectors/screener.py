@@ -32,23 +32,32 @@ class Screener:
         self.detectors = list(detectors)
 
     @classmethod
-    def from_policy(cls, path: str | Path | None = None, *, registry: Registry | None = None,
-                    resources: Resources | None = None) -> Screener:
+    def from_policy(
+        cls,
+        path: str | Path | None = None,
+        *,
+        registry: Registry | None = None,
+        resources: Resources | None = None,
+    ) -> Screener:
         """Load the policy at ``path`` (the bundled default pack if ``None``) and build."""
         registry = registry or Registry.from_entry_points()
-        return cls.build(load_policy(path, registry=registry), registry=registry,
-                         resources=resources)
+        return cls.build(
+            load_policy(path, registry=registry), registry=registry, resources=resources
+        )
 
     @classmethod
-    def build(cls, policy: Policy, *, registry: Registry | None = None,
-              resources: Resources | None = None) -> Screener:
+    def build(
+        cls, policy: Policy, *, registry: Registry | None = None, resources: Resources | None = None
+    ) -> Screener:
         registry = registry or Registry.from_entry_points()
         return cls(policy, registry.build(policy, resources))
 
     def screen(self, items: Iterable[ItemLike]) -> list[Decision]:
         """Screen a batch; one decision per item, in order. Strings get ids "0", "1", …"""
-        batch = [Prepared(item, normalize(item.text))
-                 for item in (_as_item(x, i) for i, x in enumerate(items))]
+        batch = [
+            Prepared(item, normalize(item.text))
+            for item in (_as_item(x, i) for i, x in enumerate(items))
+        ]
         found: list[list[Signal]] = [[] for _ in batch]
         for detector in self.detectors:
             for signals, per_item in zip(found, detector.detect(batch), strict=True):

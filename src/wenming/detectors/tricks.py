@@ -17,8 +17,18 @@ from wenming.core.normalize import is_han
 ASCII_SEPARATORS = "|!+'\"#%^&~=:;`\\/?,<>$@"
 WORD_GAPS = ["  ", "   ", "\u3000", " 😀 ", " ❤ ", " ⭐ ", "\u3000\u3000"]
 LETTER_GAPS = [" ", " ", " ", "\u3000", "😀", "❤"]
-LEET_MORE = {"a": "4@", "b": "8", "e": "3", "g": "96", "i": "1!l", "l": "1", "o": "0@",
-             "s": "5$", "t": "7", "u": "v"}  # fmt: skip
+LEET_MORE = {
+    "a": "4@",
+    "b": "8",
+    "e": "3",
+    "g": "96",
+    "i": "1!l",
+    "l": "1",
+    "o": "0@",
+    "s": "5$",
+    "t": "7",
+    "u": "v",
+}
 MASKS = "*#_."
 HAN_MASKS = "×x*"
 INLINE_TAGS = ["b", "i", "u", "em", "strong", "span"]

@@ -159,20 +159,31 @@ def install(app: FastAPI) -> None:
         if unavailable(exc):
             log.warning("database unavailable on %s %s", request.method, request.url.path)
             return error_response(
-                503, "unavailable", "the database is unavailable; retry shortly",
+                503,
+                "unavailable",
+                "the database is unavailable; retry shortly",
                 {"Retry-After": _RETRY_AFTER},
-            )  # fmt: skip
+            )
         if isinstance(exc, ValueRefusedError):
             # A value the database cannot hold (a NUL, an over-long string) that no schema
             # check caught: the request's fault, so never a 500.
-            log.warning("database refused a value on %s %s: %s", request.method,
-                        request.url.path, exc.orig.__class__.__name__)  # fmt: skip
+            log.warning(
+                "database refused a value on %s %s: %s",
+                request.method,
+                request.url.path,
+                exc.orig.__class__.__name__,
+            )
             return error_response(
-                422, "invalid_request",
+                422,
+                "invalid_request",
                 "body: a value cannot be stored (too long, or it holds a NUL character)",
-            )  # fmt: skip
-        log.error("database error on %s %s: %s", request.method, request.url.path,
-                  redact_detail("".join(traceback.format_exception(exc))))  # fmt: skip
+            )
+        log.error(
+            "database error on %s %s: %s",
+            request.method,
+            request.url.path,
+            redact_detail("".join(traceback.format_exception(exc))),
+        )
         return error_response(500, "internal_error", "internal error; the server log has details")
 
     async def on_api_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -40,9 +40,12 @@ class InputGuard:
             return
         message = f"{field}: must not contain NUL characters"
         body = json.dumps(
-            {"code": "invalid_request", "message": message,
-             "fields": [{"field": field, "message": "must not contain NUL characters"}]}
-        ).encode()  # fmt: skip
+            {
+                "code": "invalid_request",
+                "message": message,
+                "fields": [{"field": field, "message": "must not contain NUL characters"}],
+            }
+        ).encode()
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),

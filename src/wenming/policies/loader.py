@@ -36,16 +36,22 @@ def load_policy(path: str | Path | None = None, *, registry: Registry | None = N
     return parse_policy(text, source=source, base_dir=file.parent, registry=registry)
 
 
-def parse_policy(text: str, *, source: str = "<policy>", base_dir: Path | None = None,
-                 registry: Registry | None = None) -> Policy:
+def parse_policy(
+    text: str,
+    *,
+    source: str = "<policy>",
+    base_dir: Path | None = None,
+    registry: Registry | None = None,
+) -> Policy:
     """Validate policy YAML given as text; list files resolve against ``base_dir``."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise PolicyError(source, mark.line + 1 if mark else None,
-                          f"not valid YAML: {problem}") from None
+        raise PolicyError(
+            source, mark.line + 1 if mark else None, f"not valid YAML: {problem}"
+        ) from None
     if node is None:
         raise PolicyError(source, None, "the policy file is empty")
     lines: dict[Path_, int] = {}
@@ -64,22 +70,24 @@ def parse_policy(text: str, *, source: str = "<policy>", base_dir: Path | None =
         try:
             content = file.read_bytes()
         except OSError as exc:
-            raise PolicyError(source, line_of(key_path),
-                              f"cannot read list file {rel!r}: {exc.strerror}") from None
+            raise PolicyError(
+                source, line_of(key_path), f"cannot read list file {rel!r}: {exc.strerror}"
+            ) from None
         try:
             decoded = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise PolicyError(str(file), content[: exc.start].count(b"\n") + 1,
-                              "the list file is not valid UTF-8") from None
+            raise PolicyError(
+                str(file), content[: exc.start].count(b"\n") + 1, "the list file is not valid UTF-8"
+            ) from None
         return [(line, i) for i, line in enumerate(decoded.splitlines(), start=1)]
 
     plugins = (registry or Registry.from_entry_points()).plugins
-    return build_policy(data, source=source, line_of=line_of, read_lines=read_lines,
-                        parts=plugins)
+    return build_policy(data, source=source, line_of=line_of, read_lines=read_lines, parts=plugins)
 
 
-def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str,
-               loader: yaml.SafeLoader) -> Any:
+def _to_python(
+    node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str, loader: yaml.SafeLoader
+) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}

@@ -46,7 +46,10 @@ def open_queue(
         from wenming.queue.redis import DEFAULT_MAXLEN, RedisQueue
 
         return RedisQueue.from_url(
-            redis_url, name, prefix=prefix, max_deliveries=max_deliveries,
+            redis_url,
+            name,
+            prefix=prefix,
+            max_deliveries=max_deliveries,
             maxlen=maxlen or DEFAULT_MAXLEN,
-        )  # fmt: skip
+        )
     return LocalQueue(name, max_deliveries=max_deliveries, max_backlog=maxlen)

@@ -159,10 +159,15 @@ class LocalQueue:
         dead_id = self._next_id()
         self._dead.append(
             DeadLetter(
-                id=dead_id, message_id=mid, body=body, error=error,
-                deliveries=p.deliveries, consumer=consumer, dead_at_ms=stream_id_ms(dead_id),
+                id=dead_id,
+                message_id=mid,
+                body=body,
+                error=error,
+                deliveries=p.deliveries,
+                consumer=consumer,
+                dead_at_ms=stream_id_ms(dead_id),
             )
-        )  # fmt: skip
+        )
 
     def dead_letters(self, *, limit: int = 100) -> list[DeadLetter]:
         with self._cond:

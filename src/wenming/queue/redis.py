@@ -203,9 +203,15 @@ class RedisQueue:
 
     def _bury(self, message: Message, error: str, consumer: str, *, prefer_recorded: bool) -> bool:
         args: list[Any] = [
-            self.group, message.id, message.body, error[:4000], message.deliveries,
-            consumer, self._dead_maxlen, "1" if prefer_recorded else "0",
-        ]  # fmt: skip
+            self.group,
+            message.id,
+            message.body,
+            error[:4000],
+            message.deliveries,
+            consumer,
+            self._dead_maxlen,
+            "1" if prefer_recorded else "0",
+        ]
         keys = [self.stream, self.dead_stream, self.errors_key]
         return bool(self._bury_script(keys=keys, args=args))
 
@@ -249,12 +255,15 @@ class RedisQueue:
                 dead_id = _text(did)
                 out.append(
                     DeadLetter(
-                        id=dead_id, message_id=_text(f.get(b"id", b"")), body=f.get(b"d", b""),
+                        id=dead_id,
+                        message_id=_text(f.get(b"id", b"")),
+                        body=f.get(b"d", b""),
                         error=_text(f.get(b"error", b"")),
                         deliveries=int(f.get(b"deliveries", b"0")),
-                        consumer=_text(f.get(b"consumer", b"")), dead_at_ms=stream_id_ms(dead_id),
+                        consumer=_text(f.get(b"consumer", b"")),
+                        dead_at_ms=stream_id_ms(dead_id),
                     )
-                )  # fmt: skip
+                )
             return out
 
         return self._run(go)

@@ -22,8 +22,13 @@ from wenming.service.screening import ScreenerLike
 class PolicyScreeners:
     """The live screener, screeners for the policy versions sweeps name, and the shadow."""
 
-    def __init__(self, live: Callable[[], ScreenerLike], *, shadow: Path | None = None,
-                 load: Callable[[Path], ScreenerLike] | None = None) -> None:
+    def __init__(
+        self,
+        live: Callable[[], ScreenerLike],
+        *,
+        shadow: Path | None = None,
+        load: Callable[[Path], ScreenerLike] | None = None,
+    ) -> None:
         self._live = live
         self._load = load or _load
         self._shadow_path = shadow
@@ -69,8 +74,13 @@ class WorkStream:
     """Queues (``items`` for live traffic, ``sweeps`` for re-screening), metrics, the
     outbox bookkeeping of the in-process queue, and the screeners."""
 
-    def __init__(self, settings: Settings, live: Callable[[], ScreenerLike], *,
-                 load: Callable[[Path], ScreenerLike] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        live: Callable[[], ScreenerLike],
+        *,
+        load: Callable[[Path], ScreenerLike] | None = None,
+    ) -> None:
         self.settings = settings
 
         def make(name: str) -> WorkQueue:

@@ -16,13 +16,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from wenming.core.digests import token_hash
 from wenming.core.policy import Policy
 from wenming.service import audit
 from wenming.service import enforcement as enf
 from wenming.service.cases import CaseSubject, open_or_join, severity_of
 from wenming.service.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal, Role
-from wenming.service.reports import token_hash
 from wenming.store import AppealRecord, CaseDecisionRecord, CaseRecord, DecisionRecord, Store, Tx
 
 
@@ -51,15 +51,24 @@ def appealed(store: Store, decision_id: uuid.UUID) -> Appealed | None:
     ruling = rs.case_decision_get(decision_id)
     if ruling is not None:
         case = rs.case_get(ruling.case_id)
-        return Appealed(decision_id, ruling.platform_id, ruling.verdict, ruling.category,
-                        ruling.actor, case, ruling, None)  # fmt: skip
+        return Appealed(
+            decision_id,
+            ruling.platform_id,
+            ruling.verdict,
+            ruling.category,
+            ruling.actor,
+            case,
+            ruling,
+            None,
+        )
     screened = store.items.decision_get(decision_id)
     if screened is None:
         return None
     category = max(screened.labels, key=lambda c: screened.scores.get(c, 0.0), default=None)
     actor = screened.actor_user or (None if screened.automated else f"key:{screened.actor_key_id}")
-    return Appealed(decision_id, screened.platform_id, screened.verdict, category, actor,
-                    None, None, screened)  # fmt: skip
+    return Appealed(
+        decision_id, screened.platform_id, screened.verdict, category, actor, None, None, screened
+    )
 
 
 def file(
@@ -90,40 +99,63 @@ def file(
             raise ForbiddenError("this status token is not for a report on that decision")
         appellant, report_id = "reporter", report.id
     else:
-        raise ForbiddenError("appeal through the affected platform's key, or with the "
-                             "status token of a report on this decision")  # fmt: skip
+        raise ForbiddenError(
+            "appeal through the affected platform's key, or with the "
+            "status token of a report on this decision"
+        )
     earlier = rs.appeal_list(decision_id=decision_id)
     if earlier:
         state = "is under review" if earlier[-1].status == "open" else "was reviewed already"
-        raise ConflictError(f"decision {decision_id} {state} on appeal "
-                            f"(appeal {earlier[-1].id})")  # fmt: skip
+        raise ConflictError(f"decision {decision_id} {state} on appeal (appeal {earlier[-1].id})")
     if target.case is not None:
-        subject = CaseSubject(target.case.platform_id, target.case.subject_kind,
-                              target.case.subject_ref, item_id=target.case.item_id,
-                              subject_id=target.case.subject_id)  # fmt: skip
+        subject = CaseSubject(
+            target.case.platform_id,
+            target.case.subject_kind,
+            target.case.subject_ref,
+            item_id=target.case.item_id,
+            subject_id=target.case.subject_id,
+        )
     else:
         assert target.screened is not None
-        subject = CaseSubject(target.platform_id, "item", target.screened.item_external_id,
-                              item_id=target.screened.item_id)  # fmt: skip
+        subject = CaseSubject(
+            target.platform_id,
+            "item",
+            target.screened.item_external_id,
+            item_id=target.screened.item_id,
+        )
     with store.transaction() as tx:
         rtx = tx.review
         case, _ = open_or_join(
-            rtx, policy, subject, kind="appeal", category=target.category,
-            severity=severity_of(policy, target.category), source="appeal", confidence=1.0,
-            now=now, excluded_actor=target.actor, appeal_of=decision_id,
-        )  # fmt: skip
-        appeal_id = rtx.appeal_add(
-            platform_id=target.platform_id, decision_id=decision_id, case_id=case.id,
-            text=text, appellant=appellant,
-            appellant_key_id=principal.key.id if principal else None, report_id=report_id,
+            rtx,
+            policy,
+            subject,
+            kind="appeal",
+            category=target.category,
+            severity=severity_of(policy, target.category),
+            source="appeal",
+            confidence=1.0,
             now=now,
-        )  # fmt: skip
+            excluded_actor=target.actor,
+            appeal_of=decision_id,
+        )
+        appeal_id = rtx.appeal_add(
+            platform_id=target.platform_id,
+            decision_id=decision_id,
+            case_id=case.id,
+            text=text,
+            appellant=appellant,
+            appellant_key_id=principal.key.id if principal else None,
+            report_id=report_id,
+            now=now,
+        )
         audit.append(
-            tx, actor=principal.actor if principal else "reporter", action="appeal.create",
+            tx,
+            actor=principal.actor if principal else "reporter",
+            action="appeal.create",
             subject=f"decision:{decision_id}",
             payload={"appeal": str(appeal_id), "case": str(case.id), "appellant": appellant},
             now=now,
-        )  # fmt: skip
+        )
     return Filed(appeal_id=appeal_id, case_id=case.id)
 
 
@@ -146,9 +178,14 @@ def settle(
     """Close the appeals of ``case``; on an overturn, undo what the old decision did."""
     rtx = tx.review
     rtx.appeals_decide(case.id, outcome=outcome, result=result, now=now)
-    changes = [audit.Change(actor, "appeal.decide", f"decision:{target.id}",
-                            {"case": str(case.id), "outcome": outcome,
-                             "decision": str(result)})]  # fmt: skip
+    changes = [
+        audit.Change(
+            actor,
+            "appeal.decide",
+            f"decision:{target.id}",
+            {"case": str(case.id), "outcome": outcome, "decision": str(result)},
+        )
+    ]
     if outcome == "overturned":
         reason = f"overturned on appeal by decision {result}"
         _, _, undone = enf.reverse(tx, target.id, actor=actor, reason=reason, now=now)

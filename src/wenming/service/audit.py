@@ -45,9 +45,15 @@ def entry_hash(
     payload: dict[str, Any],
 ) -> str:
     body = canonical(
-        {"seq": seq, "ts": _ts(ts), "actor": actor, "action": action, "subject": subject,
-         "payload": payload}
-    )  # fmt: skip
+        {
+            "seq": seq,
+            "ts": _ts(ts),
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "payload": payload,
+        }
+    )
     return hashlib.sha256(prev_hash.encode() + b"\n" + body).hexdigest()
 
 
@@ -55,14 +61,23 @@ def decision_digest(d: DecisionRecord) -> str:
     """A 128-bit digest of what a decision says; the audit entry that recorded it keeps it."""
     body = canonical(
         {
-            "id": str(d.id), "platform_id": d.platform_id, "item_id": str(d.item_id),
-            "text_hash": d.text_hash, "verdict": d.verdict, "labels": list(d.labels),
-            "scores": d.scores, "evidence": d.evidence, "reasons": list(d.reasons),
-            "policy_version": d.policy_version, "automated": d.automated,
-            "actor_key_id": d.actor_key_id, "actor_user": d.actor_user,
-            "statement": d.statement, "created_at": _ts(d.created_at),
+            "id": str(d.id),
+            "platform_id": d.platform_id,
+            "item_id": str(d.item_id),
+            "text_hash": d.text_hash,
+            "verdict": d.verdict,
+            "labels": list(d.labels),
+            "scores": d.scores,
+            "evidence": d.evidence,
+            "reasons": list(d.reasons),
+            "policy_version": d.policy_version,
+            "automated": d.automated,
+            "actor_key_id": d.actor_key_id,
+            "actor_user": d.actor_user,
+            "statement": d.statement,
+            "created_at": _ts(d.created_at),
         }
-    )  # fmt: skip
+    )
     return hashlib.sha256(body).hexdigest()[:32]
 
 
@@ -90,13 +105,24 @@ def append_many(tx: Tx, changes: list[Change], *, now: datetime) -> list[AuditRe
     entries = []
     for c in changes:
         digest = entry_hash(
-            prev_hash=prev, seq=seq, ts=now, actor=c.actor, action=c.action,
-            subject=c.subject, payload=c.payload,
-        )  # fmt: skip
+            prev_hash=prev,
+            seq=seq,
+            ts=now,
+            actor=c.actor,
+            action=c.action,
+            subject=c.subject,
+            payload=c.payload,
+        )
         entry = AuditRecord(
-            seq=seq, ts=now, actor=c.actor, action=c.action, subject=c.subject,
-            payload=c.payload, prev_hash=prev, hash=digest,
-        )  # fmt: skip
+            seq=seq,
+            ts=now,
+            actor=c.actor,
+            action=c.action,
+            subject=c.subject,
+            payload=c.payload,
+            prev_hash=prev,
+            hash=digest,
+        )
         entries.append(entry)
         seq, prev = seq + 1, digest
     tx.audit.audit_add(entries)
@@ -133,9 +159,14 @@ def verify(store: Store, *, decisions: bool = True, page: int = 1000) -> VerifyR
             if e.prev_hash != prev:
                 return broken(e.seq, "prev_hash does not match the previous entry's hash")
             again = entry_hash(
-                prev_hash=e.prev_hash, seq=e.seq, ts=e.ts, actor=e.actor, action=e.action,
-                subject=e.subject, payload=e.payload,
-            )  # fmt: skip
+                prev_hash=e.prev_hash,
+                seq=e.seq,
+                ts=e.ts,
+                actor=e.actor,
+                action=e.action,
+                subject=e.subject,
+                payload=e.payload,
+            )
             if again != e.hash:
                 return broken(e.seq, "entry content does not match its hash (altered)")
             if decisions:

@@ -47,10 +47,13 @@ class Scores:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "support": self.support, "true_positive": self.true_positive,
-            "false_positive": self.false_positive, "false_negative": self.false_negative,
-            "precision": _round(self.precision), "recall": _round(self.recall),
-        }  # fmt: skip
+            "support": self.support,
+            "true_positive": self.true_positive,
+            "false_positive": self.false_positive,
+            "false_negative": self.false_negative,
+            "precision": _round(self.precision),
+            "recall": _round(self.recall),
+        }
 
 
 @dataclass
@@ -161,9 +164,14 @@ def backtest(
 
 def _as_item(row: ItemRecord) -> Item:
     return Item(
-        id=row.external_id, text=row.text, author=row.author, group=row.group, lang=row.lang,
-        urls=row.urls, created_at=row.posted_at.isoformat() if row.posted_at else None,
-    )  # fmt: skip
+        id=row.external_id,
+        text=row.text,
+        author=row.author,
+        group=row.group,
+        lang=row.lang,
+        urls=row.urls,
+        created_at=row.posted_at.isoformat() if row.posted_at else None,
+    )
 
 
 def _compare(
@@ -190,12 +198,16 @@ def _compare(
         shown[key] += 1
         report.examples.append(
             {
-                "platform": row.platform_name, "item_id": row.external_id,
-                "text": row.text[:280], "live": a.verdict.value, "candidate": b.verdict.value,
-                "live_labels": sorted(old_labels), "candidate_labels": sorted(new_labels),
+                "platform": row.platform_name,
+                "item_id": row.external_id,
+                "text": row.text[:280],
+                "live": a.verdict.value,
+                "candidate": b.verdict.value,
+                "live_labels": sorted(old_labels),
+                "candidate_labels": sorted(new_labels),
                 "evidence": [s.evidence() for s in b.signals][:5],
             }
-        )  # fmt: skip
+        )
 
 
 def _score(

@@ -20,8 +20,6 @@ screening path held for review, inside the transaction that stored the decisions
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 import uuid
 from collections.abc import Callable
@@ -91,12 +89,6 @@ def flagger_confidence(decided: int, upheld: int) -> float:
     return 0.5 + 0.4 * (upheld + 1) / (decided + 2)
 
 
-def reporter_hash(secret: str, who: str) -> str:
-    """A keyed digest of a reporter (key or network address): counts distinct reporters
-    without storing who they are in a form anyone can reverse."""
-    return hmac.new(secret.encode(), b"reporter\n" + who.encode(), hashlib.sha256).hexdigest()
-
-
 def severity_of(policy: Policy, category: str | None) -> int:
     found = policy.categories.get(category) if category else None
     return found.severity if found else DEFAULT_SEVERITY
@@ -128,14 +120,24 @@ def open_or_join(
     queue = route(policy.queues, category=category, severity=severity, source=source)
     is_report = reporter is not None
     new = NewCase(
-        platform_id=subject.platform_id, kind=kind, subject_kind=subject.kind,
-        subject_ref=subject.ref, item_id=subject.item_id, subject_id=subject.subject_id,
-        category=category, severity=severity, source=source, queue=queue.id,
+        platform_id=subject.platform_id,
+        kind=kind,
+        subject_kind=subject.kind,
+        subject_ref=subject.ref,
+        item_id=subject.item_id,
+        subject_id=subject.subject_id,
+        category=category,
+        severity=severity,
+        source=source,
+        queue=queue.id,
         priority=priority(severity, 1 if is_report else 0, confidence),
-        confidence=confidence, due_at=now + timedelta(seconds=queue.sla_seconds),
-        open_key=key, excluded_actor=excluded_actor, appeal_of=appeal_of,
+        confidence=confidence,
+        due_at=now + timedelta(seconds=queue.sla_seconds),
+        open_key=key,
+        excluded_actor=excluded_actor,
+        appeal_of=appeal_of,
         report_count=1 if is_report else 0,
-    )  # fmt: skip
+    )
     case, created = rtx.case_open(new, now=now)
     if created:
         return case, True
@@ -155,16 +157,31 @@ def open_or_join(
     q = route(policy.queues, category=cat, severity=sev, source=src)
     due = min(case.due_at, case.opened_at + timedelta(seconds=q.sla_seconds))
     joined = replace(
-        case, severity=sev, category=cat, source=src, confidence=round(conf, 6),
-        report_count=case.report_count + (1 if is_report else 0), queue=q.id, due_at=due,
-        priority=priority(sev, reporters, conf), item_id=case.item_id or subject.item_id,
+        case,
+        severity=sev,
+        category=cat,
+        source=src,
+        confidence=round(conf, 6),
+        report_count=case.report_count + (1 if is_report else 0),
+        queue=q.id,
+        due_at=due,
+        priority=priority(sev, reporters, conf),
+        item_id=case.item_id or subject.item_id,
         updated_at=now,
-    )  # fmt: skip
+    )
     rtx.case_update(
-        case.id, now=now, severity=sev, category=cat, source=src,
-        confidence=joined.confidence, report_count=joined.report_count, queue=q.id,
-        due_at=due, priority=joined.priority, item_id=joined.item_id,
-    )  # fmt: skip
+        case.id,
+        now=now,
+        severity=sev,
+        category=cat,
+        source=src,
+        confidence=joined.confidence,
+        report_count=joined.report_count,
+        queue=q.id,
+        due_at=due,
+        priority=joined.priority,
+        item_id=joined.item_id,
+    )
     return joined, False
 
 
@@ -180,12 +197,15 @@ def case_hook(policy_source: Callable[[], Policy]) -> DecisionHook:
         for d in held:
             category = max(d.labels, key=lambda c: d.scores.get(c, 0.0)) if d.labels else None
             open_or_join(
-                rtx, policy,
+                rtx,
+                policy,
                 CaseSubject(platform.id, "item", d.item_external_id, item_id=d.item_id),
-                kind="review", category=category, severity=severity_of(policy, category),
+                kind="review",
+                category=category,
+                severity=severity_of(policy, category),
                 source="automated",
                 confidence=float(d.scores.get(category, 0.5)) if category else 0.5,
                 now=d.created_at,
-            )  # fmt: skip
+            )
 
     return hook

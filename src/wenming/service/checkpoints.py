@@ -31,8 +31,11 @@ def make(store: Store, *, key: bytes | None, now: datetime) -> dict[str, Any]:
     report = verify(store, decisions=False)
     if not report.ok:
         raise ValueError(f"the chain is broken at entry #{report.broken_seq}: {report.problem}")
-    point: dict[str, Any] = {"seq": report.head_seq, "hash": report.head_hash,
-                             "ts": now.isoformat()}  # fmt: skip
+    point: dict[str, Any] = {
+        "seq": report.head_seq,
+        "hash": report.head_hash,
+        "ts": now.isoformat(),
+    }
     if key is not None:
         point["mac"] = mac(key, seq=report.head_seq, head=report.head_hash)
     return point

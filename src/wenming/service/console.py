@@ -61,8 +61,9 @@ def item_page(
     return ItemPage(item, decisions, [h for h in by_author if h.item.id != item.id])
 
 
-def audit_entries(store: Store, *, subject: str | None, limit: int = 200,
-                  platform_name: str | None = None) -> list[AuditRecord]:
+def audit_entries(
+    store: Store, *, subject: str | None, limit: int = 200, platform_name: str | None = None
+) -> list[AuditRecord]:
     """The newest audit entries, optionally those whose subject contains ``subject``;
     a platform-bound reader (``platform_name``) sees only its own platform's."""
     return store.audit.audit_search(subject=subject, limit=limit, platform_name=platform_name)

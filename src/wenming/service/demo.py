@@ -44,13 +44,23 @@ def seed(
     """Create the demo platform and keys, and screen ``examples`` (JSONL) into the record."""
     now = datetime.now(UTC)
     platform_key = keys.create(
-        store, secret=secret, role=keys.Role.PLATFORM, platform=PLATFORM,
-        label="demo platform key", actor="demo", now=now,
-    )  # fmt: skip
+        store,
+        secret=secret,
+        role=keys.Role.PLATFORM,
+        platform=PLATFORM,
+        label="demo platform key",
+        actor="demo",
+        now=now,
+    )
     admin_key = keys.create(
-        store, secret=secret, role=keys.Role.ADMIN, platform=None, label="demo admin key",
-        actor="demo", now=now,
-    )  # fmt: skip
+        store,
+        secret=secret,
+        role=keys.Role.ADMIN,
+        platform=None,
+        label="demo admin key",
+        actor="demo",
+        now=now,
+    )
     platform = store.access.platform_by_name(PLATFORM)
     assert platform is not None
     principal = keys.Principal(key=platform_key.key, role=keys.Role.PLATFORM)

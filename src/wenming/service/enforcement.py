@@ -20,11 +20,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-import tldextract
-
+from wenming.core.domains import registrable_domain
 from wenming.core.governance import Ladder, describe_seconds, ladder_for
 from wenming.core.policy import Policy
 from wenming.service import audit
@@ -117,34 +115,12 @@ def in_force(s: SanctionRecord, now: datetime) -> bool:
     return s.action in RESTRICTIVE or (s.action == "rectify" and s.ends_at is not None)
 
 
-@lru_cache(maxsize=1)
-def _extractor() -> tldextract.TLDExtract:
-    return tldextract.TLDExtract(
-        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
-    )
-
-
-def registrable_domain(value: str) -> str | None:
-    """``https://a.b.example.co.uk/x`` → ``example.co.uk``; ``None`` for no domain."""
-    host = value.strip().lower()
-    host = host.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
-    host = host.split(":", 1)[0].strip(".")
-    if not host:
-        return None
-    parts = _extractor()(host)
-    if not parts.suffix or not parts.domain:
-        return None
-    return f"{parts.domain}.{parts.suffix}"
-
-
 def site_platform(tx: Tx, now: datetime) -> PlatformRecord:
     """The reserved platform sites belong to (its name cannot be a tenant's)."""
     found = tx.access.platform_by_name(SITE_PLATFORM)
     if found is not None:
         return found
-    return tx.access.platform_reserve(
-        SITE_PLATFORM, title="Sites (by registrable domain)", now=now
-    )
+    return tx.access.platform_reserve(SITE_PLATFORM, title="Sites (by registrable domain)", now=now)
 
 
 def targets(
@@ -201,27 +177,63 @@ def apply(
         etx.subject_lock(target.subject_id)
         expires = ladder.strike_expiry_seconds
         strike = etx.strike_add(
-            platform_id=target.platform_id, subject_id=target.subject_id, ladder=ladder.id,
-            category=category, severity=severity, weight=ladder.weight_for(severity),
-            decision_id=decision_id, case_id=case_id, now=now,
+            platform_id=target.platform_id,
+            subject_id=target.subject_id,
+            ladder=ladder.id,
+            category=category,
+            severity=severity,
+            weight=ladder.weight_for(severity),
+            decision_id=decision_id,
+            case_id=case_id,
+            now=now,
             expires_at=now + timedelta(seconds=expires) if expires else None,
-        )  # fmt: skip
+        )
         total = etx.strike_weight(target.subject_id, ladder.id, now)
-        changes.append(audit.Change(actor, "strike.add", target.label, {
-            "strike": str(strike.id), "ladder": ladder.id, "weight": strike.weight,
-            "total": total, "decision": str(decision_id),
-            "expires_at": strike.expires_at.isoformat() if strike.expires_at else None,
-        }))  # fmt: skip
-        sanction = _impose(etx, ladder, target, strike, total, verdict=verdict,
-                           automated_detection=automated_detection, ground=ground,
-                           policy=policy, actor=actor, now=now)  # fmt: skip
+        changes.append(
+            audit.Change(
+                actor,
+                "strike.add",
+                target.label,
+                {
+                    "strike": str(strike.id),
+                    "ladder": ladder.id,
+                    "weight": strike.weight,
+                    "total": total,
+                    "decision": str(decision_id),
+                    "expires_at": strike.expires_at.isoformat() if strike.expires_at else None,
+                },
+            )
+        )
+        sanction = _impose(
+            etx,
+            ladder,
+            target,
+            strike,
+            total,
+            verdict=verdict,
+            automated_detection=automated_detection,
+            ground=ground,
+            policy=policy,
+            actor=actor,
+            now=now,
+        )
         if sanction is not None:
-            changes.append(audit.Change(actor, "sanction.apply", target.label, {
-                "sanction": str(sanction.id), "action": sanction.action, "step": sanction.step,
-                "ladder": ladder.id, "decision": str(decision_id),
-                "ends_at": sanction.ends_at.isoformat() if sanction.ends_at else None,
-                "statement": sanction.statement,
-            }))  # fmt: skip
+            changes.append(
+                audit.Change(
+                    actor,
+                    "sanction.apply",
+                    target.label,
+                    {
+                        "sanction": str(sanction.id),
+                        "action": sanction.action,
+                        "step": sanction.step,
+                        "ladder": ladder.id,
+                        "decision": str(decision_id),
+                        "ends_at": sanction.ends_at.isoformat() if sanction.ends_at else None,
+                        "statement": sanction.statement,
+                    },
+                )
+            )
         applied.append(Applied(target, strike, total, sanction))
     return applied, changes
 
@@ -252,24 +264,38 @@ def _impose(
         "what": f"{what} ({target.kind} {target.ref})",
         "ground": ground,
         "facts": f"decision {strike.decision_id} ({verdict}); active strike weight {total:g} "
-                 f"reaches step {number} of the {target.kind} ladder '{ladder.id}'",
+        f"reaches step {number} of the {target.kind} ladder '{ladder.id}'",
         "policy_version": policy.version,
         "automated_detection": automated_detection,
         "automated_decision": "partially: a person decided the violation, the ladder "
-                              "chose the sanction",
+        "chose the sanction",
         "territorial_scope": TERRITORIAL_SCOPE,
         "ends_at": ends.isoformat() if ends else None,
-        "redress": f"appeal with POST /v1/appeals {{\"decision_id\": \"{strike.decision_id}\"}} "
-                   "(through the platform, or with the report status token); out-of-court "
-                   "dispute settlement and judicial redress remain open",
-    }  # fmt: skip
+        "redress": f'appeal with POST /v1/appeals {{"decision_id": "{strike.decision_id}"}} '
+        "(through the platform, or with the report status token); out-of-court "
+        "dispute settlement and judicial redress remain open",
+    }
     record = SanctionRecord(
-        id=new_id(), platform_id=target.platform_id, subject_id=target.subject_id,
-        action=step.action, ladder=ladder.id, step=number, category=strike.category,
-        decision_id=strike.decision_id, strike_id=strike.id, case_id=strike.case_id,
-        statement=statement, automated=False, actor=actor, starts_at=now, ends_at=ends,
-        lifted_at=None, lifted_by=None, lift_reason=None, created_at=now,
-    )  # fmt: skip
+        id=new_id(),
+        platform_id=target.platform_id,
+        subject_id=target.subject_id,
+        action=step.action,
+        ladder=ladder.id,
+        step=number,
+        category=strike.category,
+        decision_id=strike.decision_id,
+        strike_id=strike.id,
+        case_id=strike.case_id,
+        statement=statement,
+        automated=False,
+        actor=actor,
+        starts_at=now,
+        ends_at=ends,
+        lifted_at=None,
+        lifted_by=None,
+        lift_reason=None,
+        created_at=now,
+    )
     etx.sanction_add(record)
     return record
 
@@ -284,15 +310,27 @@ def reverse(
     touched = {s.subject_id for s in strikes} | {s.subject_id for s in lifted}
     labels = {sid: _label(etx, sid) for sid in touched}
     changes = [
-        audit.Change(actor, "strike.remove", labels[s.subject_id],
-                     {"strike": str(s.id), "decision": str(decision_id), "reason": reason})
+        audit.Change(
+            actor,
+            "strike.remove",
+            labels[s.subject_id],
+            {"strike": str(s.id), "decision": str(decision_id), "reason": reason},
+        )
         for s in strikes
     ] + [
-        audit.Change(actor, "sanction.lift", labels[s.subject_id],
-                     {"sanction": str(s.id), "action": s.action, "decision": str(decision_id),
-                      "reason": reason})
+        audit.Change(
+            actor,
+            "sanction.lift",
+            labels[s.subject_id],
+            {
+                "sanction": str(s.id),
+                "action": s.action,
+                "decision": str(decision_id),
+                "reason": reason,
+            },
+        )
         for s in lifted
-    ]  # fmt: skip
+    ]
     return strikes, lifted, changes
 
 
@@ -302,9 +340,14 @@ def _label(etx: EnforcementWrites, subject_id: int) -> str:
 
 
 def lift(
-    store: Store, principal: Principal, sanction_id: uuid.UUID, *, reason: str, now: datetime,
+    store: Store,
+    principal: Principal,
+    sanction_id: uuid.UUID,
+    *,
+    reason: str,
+    now: datetime,
     user: str | None = None,
-) -> SanctionRecord:  # fmt: skip
+) -> SanctionRecord:
     """Lift one sanction by hand (admins), with the reason on record."""
     require(principal, Permission.MANAGE)
     if not reason.strip():
@@ -316,9 +359,14 @@ def lift(
         if not lifted:
             raise NotFoundError(f"no sanction {sanction_id} in force")
         s = lifted[0]
-        audit.append(tx, actor=actor, action="sanction.lift", subject=_label(etx, s.subject_id),
-                     payload={"sanction": str(s.id), "action": s.action, "reason": reason},
-                     now=now)  # fmt: skip
+        audit.append(
+            tx,
+            actor=actor,
+            action="sanction.lift",
+            subject=_label(etx, s.subject_id),
+            payload={"sanction": str(s.id), "action": s.action, "reason": reason},
+            now=now,
+        )
     found = store.enforcement.sanction_get(sanction_id)
     assert found is not None
     return found
@@ -382,9 +430,15 @@ def subject_state(
     window = default.window_seconds if default else 30 * 86400
     minor, age = es.minor_age(subject.id) if kind == "account" else (False, None)
     return SubjectState(
-        subject=subject, now=now, active=[s for s in sanctions if in_force(s, now)],
-        sanctions=sanctions, strikes=strikes, standings=standings, minor=minor, minor_age=age,
+        subject=subject,
+        now=now,
+        active=[s for s in sanctions if in_force(s, now)],
+        sanctions=sanctions,
+        strikes=strikes,
+        standings=standings,
+        minor=minor,
+        minor_age=age,
         decisions=store.items.decision_list_for_author(subject.id) if kind == "account" else [],
         window_seconds=window,
         violations_in_window=es.strikes_since(subject.id, now - timedelta(seconds=window)),
-    )  # fmt: skip
+    )

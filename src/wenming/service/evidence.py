@@ -47,22 +47,31 @@ def unaccounted(store: Store, *, page: int = 1000, limit: int = 20) -> list[str]
         for e in batch:
             seen.add(e)
         after = batch[-1].seq
-    problems = [f"decision {d} has no audit entry"
-                for d in sorted(store.audit.evidence_decision_ids() - seen.decisions, key=str)]  # fmt: skip
-    for cid, verdict in sorted(store.audit.evidence_case_decisions().items(), key=lambda kv: str(kv[0])):
+    problems = [
+        f"decision {d} has no audit entry"
+        for d in sorted(store.audit.evidence_decision_ids() - seen.decisions, key=str)
+    ]
+    for cid, verdict in sorted(
+        store.audit.evidence_case_decisions().items(), key=lambda kv: str(kv[0])
+    ):
         if cid not in seen.case_decisions:
             problems.append(f"case decision {cid} has no audit entry")
         elif seen.case_decisions[cid] != verdict:
-            problems.append(f"case decision {cid} says {verdict!r}, its audit entry "
-                            f"{seen.case_decisions[cid]!r}")  # fmt: skip
-    problems += [f"strike {s} has no audit entry"
-                 for s in sorted(store.audit.evidence_strike_ids() - seen.strikes, key=str)]  # fmt: skip
+            problems.append(
+                f"case decision {cid} says {verdict!r}, its audit entry "
+                f"{seen.case_decisions[cid]!r}"
+            )
+    problems += [
+        f"strike {s} has no audit entry"
+        for s in sorted(store.audit.evidence_strike_ids() - seen.strikes, key=str)
+    ]
     for sid, action in sorted(store.audit.evidence_sanctions().items(), key=lambda kv: str(kv[0])):
         if sid not in seen.sanctions:
             problems.append(f"sanction {sid} has no audit entry")
         elif seen.sanctions[sid] != action:
-            problems.append(f"sanction {sid} says {action!r}, its audit entry "
-                            f"{seen.sanctions[sid]!r}")  # fmt: skip
+            problems.append(
+                f"sanction {sid} says {action!r}, its audit entry {seen.sanctions[sid]!r}"
+            )
     versions = store.audit.evidence_factcheck_versions() - seen.factchecks
     problems += [f"fact-check {fid} version {v} has no audit entry" for fid, v in sorted(versions)]
     return problems[:limit]

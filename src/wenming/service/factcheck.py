@@ -75,19 +75,25 @@ class FactCheckIndex:
                 changed = store.factchecks.factcheck_changed(self._since)
                 self._apply(changed)
                 ordered = sorted(self._rows.values(), key=lambda r: r[0])
-                vectors = (np.stack([r[2] for r in ordered]) if ordered
-                           else np.zeros((0, self.embedder.dim), dtype=np.float32))
-                self._matcher = Matcher([r[1] for r in ordered], vectors,
-                                        embedder=self.embedder)
+                vectors = (
+                    np.stack([r[2] for r in ordered])
+                    if ordered
+                    else np.zeros((0, self.embedder.dim), dtype=np.float32)
+                )
+                self._matcher = Matcher([r[1] for r in ordered], vectors, embedder=self.embedder)
                 self._stamp = stamp
             return self._matcher
 
     def _apply(self, changed: Sequence[FactCheckRow]) -> None:
         # The read starts at the last change seen, so it sees that row again: skip what
         # is already held unchanged.
-        fresh = [r for r in changed
-                 if (held := self._rows.get(r.factcheck.id)) is None or held[3] != r.updated_at
-                 or r.deleted_at is not None]
+        fresh = [
+            r
+            for r in changed
+            if (held := self._rows.get(r.factcheck.id)) is None
+            or held[3] != r.updated_at
+            or r.deleted_at is not None
+        ]
         live = [r for r in fresh if r.deleted_at is None]
         for r in fresh:
             self._rows.pop(r.factcheck.id, None)

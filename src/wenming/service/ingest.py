@@ -147,12 +147,15 @@ def dead_letters(store: Store, queue: WorkQueue, *, limit: int = 100) -> list[De
         dead_at = row.dead_at or row.created_at
         out.append(
             DeadLetter(
-                id=f"outbox-{row.id}", message_id=f"outbox-{row.id}",
+                id=f"outbox-{row.id}",
+                message_id=f"outbox-{row.id}",
                 body=item_body_from_payload(row.platform_id, row.payload, row.id),
-                error=row.error or "", deliveries=queue.max_deliveries, consumer="",
+                error=row.error or "",
+                deliveries=queue.max_deliveries,
+                consumer="",
                 dead_at_ms=int(dead_at.timestamp() * 1000),
             )
-        )  # fmt: skip
+        )
     return out
 
 

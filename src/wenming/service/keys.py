@@ -10,8 +10,6 @@ and caches good ones for a few seconds.
 from __future__ import annotations
 
 import enum
-import hashlib
-import hmac
 import re
 import secrets
 import threading
@@ -19,6 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from wenming.core.digests import hash_token
 from wenming.service import audit
 from wenming.service.errors import InvalidError, NotFoundError
 from wenming.store import KeyRecord, PlatformRecord, Store, Tx
@@ -75,10 +74,6 @@ class Principal:
         return self.key.platform_id is None or self.key.platform_id == platform_id
 
 
-def hash_token(secret: str, token: str) -> str:
-    return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
-
-
 @dataclass(frozen=True, slots=True)
 class CreatedKey:
     token: str
@@ -114,9 +109,13 @@ def platform_ensure(
         )
     platform = tx.access.platform_add(name, title=title or name, now=now)
     audit.append(
-        tx, actor=actor, action="platform.create", subject=f"platform:{name}",
-        payload={"id": platform.id, "name": name, "title": platform.title}, now=now,
-    )  # fmt: skip
+        tx,
+        actor=actor,
+        action="platform.create",
+        subject=f"platform:{name}",
+        payload={"id": platform.id, "name": name, "title": platform.title},
+        now=now,
+    )
     return platform, True
 
 
@@ -144,15 +143,27 @@ def create(
             record, created = platform_ensure(tx, platform, actor=actor, now=now)
             platform_id = record.id
         key_id = tx.access.key_add(
-            prefix=token[:11], key_hash=hash_token(secret, token), role=role.value,
-            platform_id=platform_id, label=label, rate_limit=rate_limit, now=now,
-        )  # fmt: skip
-        audit.append(
-            tx, actor=actor, action="key.create", subject=f"key:{key_id}",
-            payload={"role": role.value, "platform": platform, "label": label,
-                     "prefix": token[:11]},
+            prefix=token[:11],
+            key_hash=hash_token(secret, token),
+            role=role.value,
+            platform_id=platform_id,
+            label=label,
+            rate_limit=rate_limit,
             now=now,
-        )  # fmt: skip
+        )
+        audit.append(
+            tx,
+            actor=actor,
+            action="key.create",
+            subject=f"key:{key_id}",
+            payload={
+                "role": role.value,
+                "platform": platform,
+                "label": label,
+                "prefix": token[:11],
+            },
+            now=now,
+        )
         key = tx.access.key_get(key_id)
     assert key is not None
     return CreatedKey(token=token, key=key, platform_created=created)

@@ -19,11 +19,11 @@ from datetime import datetime
 
 from wenming.core.governance import rating_allows
 from wenming.core.policy import Policy
+from wenming.core.reasons import age_rating
 from wenming.service import audit
 from wenming.service.cases import require
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
-from wenming.service.review import age_rating
 from wenming.store import PlatformRecord, Store
 
 MAX_FEED = 1000
@@ -119,6 +119,11 @@ def minor_set(
         sid = tx.items.subject_ids(record.id, [("account", account)], now=now)[("account", account)]
         tx.enforcement.minor_set(sid, minor=minor, age=age if minor else None, now=now)
         # The age itself stays out of the permanent log.
-        audit.append(tx, actor=principal.actor, action="minor.set",
-                     subject=f"account:{record.name}/{account}", payload={"minor": minor},
-                     now=now)  # fmt: skip
+        audit.append(
+            tx,
+            actor=principal.actor,
+            action="minor.set",
+            subject=f"account:{record.name}/{account}",
+            payload={"minor": minor},
+            now=now,
+        )

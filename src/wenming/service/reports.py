@@ -14,12 +14,13 @@ address), only the source (``public`` or ``flagger``).
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from wenming.core.digests import reporter_hash, token_hash
+from wenming.core.domains import registrable_domain
 from wenming.core.policy import Policy
 from wenming.service import audit
 from wenming.service.cases import (
@@ -27,10 +28,9 @@ from wenming.service.cases import (
     CaseSubject,
     flagger_confidence,
     open_or_join,
-    reporter_hash,
     require,
 )
-from wenming.service.enforcement import SITE_PLATFORM, registrable_domain, site_platform
+from wenming.service.enforcement import SITE_PLATFORM, site_platform
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal, Role
 from wenming.store import (
@@ -79,10 +79,6 @@ class ReportStatus:
         if any(a.status == "open" for a in self.appeals):
             return "appealed"
         return {"open": "received", "claimed": "in_review"}.get(self.case.status, "decided")
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def file(
@@ -137,34 +133,60 @@ def file(
                 raise ForbiddenError(f"this key cannot report on platform {platform.name!r}")
             if subject.kind == "item":
                 item = store.items.item_get(platform.id, subject.id)
-                target = CaseSubject(platform.id, "item", subject.id,
-                                     item_id=item.id if item else None)  # fmt: skip
+                target = CaseSubject(
+                    platform.id, "item", subject.id, item_id=item.id if item else None
+                )
             else:
                 ids = tx.items.subject_ids(platform.id, [(subject.kind, subject.id)], now=now)
-                target = CaseSubject(platform.id, subject.kind, subject.id,
-                                     subject_id=ids[(subject.kind, subject.id)])  # fmt: skip
+                target = CaseSubject(
+                    platform.id,
+                    subject.kind,
+                    subject.id,
+                    subject_id=ids[(subject.kind, subject.id)],
+                )
         if source == "flagger":
             assert principal is not None
             confidence = flagger_confidence(*rtx.flagger_record(principal.key.id))
         else:
             confidence = PUBLIC_CONFIDENCE
         case, opened = open_or_join(
-            rtx, policy, target, kind="review", category=category, severity=severity,
-            source=source, confidence=confidence, now=now, reporter=digest,
-        )  # fmt: skip
+            rtx,
+            policy,
+            target,
+            kind="review",
+            category=category,
+            severity=severity,
+            source=source,
+            confidence=confidence,
+            now=now,
+            reporter=digest,
+        )
         report_id = rtx.report_add(
-            case_id=case.id, platform_id=platform.id, category=category, text=text,
-            source=source, reporter_key_id=principal.key.id if principal else None,
-            reporter_hash=digest, contact=contact, token_hash=token_hash(token), now=now,
-        )  # fmt: skip
+            case_id=case.id,
+            platform_id=platform.id,
+            category=category,
+            text=text,
+            source=source,
+            reporter_key_id=principal.key.id if principal else None,
+            reporter_hash=digest,
+            contact=contact,
+            token_hash=token_hash(token),
+            now=now,
+        )
         # The audit entry names the source, never the reporter.
         audit.append(
-            tx, actor=source, action="report.create",
+            tx,
+            actor=source,
+            action="report.create",
             subject=f"{target.kind}:{platform.name}/{target.ref}",
-            payload={"report": str(report_id), "case": str(case.id), "category": category,
-                     "case_opened": opened},
+            payload={
+                "report": str(report_id),
+                "case": str(case.id),
+                "category": category,
+                "case_opened": opened,
+            },
             now=now,
-        )  # fmt: skip
+        )
     return Receipt(report_id=report_id, case_id=case.id, token=token, case_opened=opened)
 
 

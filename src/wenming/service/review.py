@@ -22,9 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from wenming.core.governance import HUMAN_VERDICTS, Queue, ReasonTemplate, strictest
+from wenming.core.governance import HUMAN_VERDICTS, Queue, ReasonTemplate
 from wenming.core.model import Decision, Verdict
 from wenming.core.policy import Policy
+from wenming.core.reasons import age_rating, statement_of_reasons
 from wenming.service import appeals, audit
 from wenming.service import enforcement as enf
 from wenming.service.cases import actor_of, require, visible_case
@@ -36,7 +37,6 @@ from wenming.service.errors import (
     ServiceError,
 )
 from wenming.service.keys import Permission, Principal
-from wenming.service.screening import statement_of_reasons
 from wenming.store import (
     PENDING,
     AppealRecord,
@@ -103,18 +103,13 @@ class BulkResult:
     error: ServiceError | None
 
 
-def age_rating(policy: Policy, labels: Sequence[str]) -> str:
-    """The rating a decision gives its content: the strictest of its categories'."""
-    return strictest(policy.categories[c].age_rating for c in labels if c in policy.categories)
-
-
-def queues(store: Store, policy: Policy, principal: Principal, *, now: datetime
-           ) -> list[QueueView]:  # fmt: skip
+def queues(store: Store, policy: Policy, principal: Principal, *, now: datetime) -> list[QueueView]:
     require(principal, Permission.REVIEW)
     bound = principal.key.platform_id
     stats = {s.queue: s for s in store.review.queue_stats(platform_id=bound, now=now)}
-    out = [QueueView(q, q.id, stats.pop(q.id, QueueStats(q.id, 0, 0, 0, None)))
-           for q in policy.queues]  # fmt: skip
+    out = [
+        QueueView(q, q.id, stats.pop(q.id, QueueStats(q.id, 0, 0, 0, None))) for q in policy.queues
+    ]
     out += [QueueView(None, qid, s) for qid, s in sorted(stats.items())]
     return out
 
@@ -145,11 +140,17 @@ def case_list(
         if found is None or not principal.sees(found.id):
             raise NotFoundError(f"no platform {platform!r}")
         platform_id = found.id
-    filters = {"platform_id": platform_id, "queue": queue, "statuses": statuses,
-               "assignee": assignee, "kind": kind}  # fmt: skip
+    filters = {
+        "platform_id": platform_id,
+        "queue": queue,
+        "statuses": statuses,
+        "assignee": assignee,
+        "kind": kind,
+    }
     rs = store.review
-    return CasePage(rs.case_list(order=order, limit=limit, offset=offset, **filters),
-                    rs.case_count(**filters))  # fmt: skip
+    return CasePage(
+        rs.case_list(order=order, limit=limit, offset=offset, **filters), rs.case_count(**filters)
+    )
 
 
 def case_detail(
@@ -168,13 +169,22 @@ def case_detail(
     ref = who or case.subject_ref
     if kind is not None:
         try:
-            author = enf.subject_state(store, policy, principal, kind=kind,
-                                       platform=platform.name, ref=ref, now=now)  # fmt: skip
+            author = enf.subject_state(
+                store, policy, principal, kind=kind, platform=platform.name, ref=ref, now=now
+            )
         except NotFoundError:
             author = None
-    history = [c for c in rs.case_list(platform_id=case.platform_id, subject_kind=case.subject_kind,
-                                       subject_ref=case.subject_ref, order="newest", limit=20)
-               if c.id != case.id]  # fmt: skip
+    history = [
+        c
+        for c in rs.case_list(
+            platform_id=case.platform_id,
+            subject_kind=case.subject_kind,
+            subject_ref=case.subject_ref,
+            order="newest",
+            limit=20,
+        )
+        if c.id != case.id
+    ]
     decisions = rs.case_decision_list([case.id, *(c.id for c in history)])
     appeal = target = None
     if case.kind == "appeal" and case.appeal_of is not None:
@@ -185,8 +195,19 @@ def case_detail(
     rating = None
     if item_decisions:
         rating = age_rating(policy, item_decisions[0].labels)
-    return CaseDetail(case, item, item_decisions, rs.report_list(case.id), author, history,
-                      decisions, appeal, target, templates, rating)  # fmt: skip
+    return CaseDetail(
+        case,
+        item,
+        item_decisions,
+        rs.report_list(case.id),
+        author,
+        history,
+        decisions,
+        appeal,
+        target,
+        templates,
+        rating,
+    )
 
 
 def _item(store: Store, case: CaseRecord) -> ItemRecord | None:
@@ -203,16 +224,24 @@ def _refusal(store: Store, case_id: uuid.UUID, actor: str) -> ServiceError:
     if current.status == "decided":
         return ConflictError(f"case {case_id} is already decided")
     if current.excluded_actor == actor:
-        return ForbiddenError("you took the decision under appeal; another moderator must "
-                              "review it")  # fmt: skip
-    return ConflictError(f"case {case_id} is claimed by {current.assignee} "
-                         f"(since {current.claimed_at:%Y-%m-%d %H:%M} UTC)")  # fmt: skip
+        return ForbiddenError(
+            "you took the decision under appeal; another moderator must review it"
+        )
+    return ConflictError(
+        f"case {case_id} is claimed by {current.assignee} "
+        f"(since {current.claimed_at:%Y-%m-%d %H:%M} UTC)"
+    )
 
 
 def claim(
-    store: Store, principal: Principal, case_id: uuid.UUID, *, now: datetime,
-    claim_timeout: float, user: str | None = None,
-) -> CaseRecord:  # fmt: skip
+    store: Store,
+    principal: Principal,
+    case_id: uuid.UUID,
+    *,
+    now: datetime,
+    claim_timeout: float,
+    user: str | None = None,
+) -> CaseRecord:
     """Take a case; ConflictError if another moderator holds it."""
     require(principal, Permission.REVIEW)
     rs = store.review
@@ -230,9 +259,13 @@ def claim(
 
 
 def release(
-    store: Store, principal: Principal, case_id: uuid.UUID, *, now: datetime,
+    store: Store,
+    principal: Principal,
+    case_id: uuid.UUID,
+    *,
+    now: datetime,
     user: str | None = None,
-) -> CaseRecord:  # fmt: skip
+) -> CaseRecord:
     require(principal, Permission.REVIEW)
     rs = store.review
     visible_case(rs, principal, case_id)
@@ -293,48 +326,99 @@ def decide(
         changes: list[audit.Change] = []
         payload: dict[str, object] = {}
         if item is not None:
-            record = tx.items.decisions_add(platform, [NewDecision(
-                item_id=item.id, item_external_id=item.external_id, text_hash=item.text_hash,
-                verdict=verdict, labels=labels, scores={}, evidence=[],
-                reasons=tuple(x for x in (reason,) if x), policy_version=policy.version,
-                automated=False, statement=statement, actor_key_id=principal.key.id,
-                actor_user=user,
-            )], now=now)[0]  # fmt: skip
+            record = tx.items.decisions_add(
+                platform,
+                [
+                    NewDecision(
+                        item_id=item.id,
+                        item_external_id=item.external_id,
+                        text_hash=item.text_hash,
+                        verdict=verdict,
+                        labels=labels,
+                        scores={},
+                        evidence=[],
+                        reasons=tuple(x for x in (reason,) if x),
+                        policy_version=policy.version,
+                        automated=False,
+                        statement=statement,
+                        actor_key_id=principal.key.id,
+                        actor_user=user,
+                    )
+                ],
+                now=now,
+            )[0]
             decision_id = record.id
             payload["decisions"] = [[str(record.id), audit.decision_digest(record)]]
         else:
             decision_id = new_id()
         ruling = CaseDecisionRecord(
-            id=decision_id, case_id=case.id, platform_id=case.platform_id, verdict=verdict,
-            category=category, template=chosen.id if chosen else None, note=note,
-            statement=statement, age_rating=rating, policy_version=policy.version,
-            actor=actor, actor_key_id=principal.key.id,
-            appeal_outcome=outcome if target else None, reviews=target.id if target else None,
+            id=decision_id,
+            case_id=case.id,
+            platform_id=case.platform_id,
+            verdict=verdict,
+            category=category,
+            template=chosen.id if chosen else None,
+            note=note,
+            statement=statement,
+            age_rating=rating,
+            policy_version=policy.version,
+            actor=actor,
+            actor_key_id=principal.key.id,
+            appeal_outcome=outcome if target else None,
+            reviews=target.id if target else None,
             created_at=now,
-        )  # fmt: skip
+        )
         rtx.case_decision_add(ruling)
         rtx.case_update(case.id, now=now, decision_id=decision_id)
-        payload.update({"case": str(case.id), "decision": str(decision_id), "verdict": verdict,
-                        "category": category, "template": ruling.template})  # fmt: skip
+        payload.update(
+            {
+                "case": str(case.id),
+                "decision": str(decision_id),
+                "verdict": verdict,
+                "category": category,
+                "template": ruling.template,
+            }
+        )
         changes.append(audit.Change(actor, "case.decide", f"case:{case.id}", payload))
         applied: list[enf.Applied] = []
         if target is None:
-            rtx.reports_resolve([case.id], outcome="rejected" if verdict == "allow" else "upheld",
-                                now=now)  # fmt: skip
+            rtx.reports_resolve(
+                [case.id], outcome="rejected" if verdict == "allow" else "upheld", now=now
+            )
         else:
-            changes += appeals.settle(tx, target, case, verdict=verdict, outcome=outcome,
-                                      result=decision_id, actor=actor, now=now)  # fmt: skip
+            changes += appeals.settle(
+                tx,
+                target,
+                case,
+                verdict=verdict,
+                outcome=outcome,
+                result=decision_id,
+                actor=actor,
+                now=now,
+            )
         if target is None or outcome == "overturned":
-            found = enf.targets(tx, platform=platform, subject_kind=case.subject_kind,
-                                subject_id=case.subject_id, subject_ref=case.subject_ref,
-                                item=item, now=now)  # fmt: skip
+            found = enf.targets(
+                tx,
+                platform=platform,
+                subject_kind=case.subject_kind,
+                subject_id=case.subject_id,
+                subject_ref=case.subject_ref,
+                item=item,
+                now=now,
+            )
             applied, more = enf.apply(
-                tx, policy, found, verdict=verdict, category=category,
-                decision_id=decision_id, case_id=case.id,
+                tx,
+                policy,
+                found,
+                verdict=verdict,
+                category=category,
+                decision_id=decision_id,
+                case_id=case.id,
                 automated_detection=case.source == "automated",
                 ground=f"{title or category}: {reason}" if reason else title or str(category),
-                actor=actor, now=now,
-            )  # fmt: skip
+                actor=actor,
+                now=now,
+            )
             changes += more
         audit.append_many(tx, changes, now=now)
     done = rs.case_get(case_id)
@@ -342,8 +426,9 @@ def decide(
     return Decided(decision_id, done, ruling, applied, outcome if target else None)
 
 
-def _template(policy: Policy, wanted: str | None, verdict: str, category: str | None
-              ) -> ReasonTemplate | None:  # fmt: skip
+def _template(
+    policy: Policy, wanted: str | None, verdict: str, category: str | None
+) -> ReasonTemplate | None:
     if wanted is not None:
         found = policy.reason_templates.get(wanted)
         if found is None:
@@ -352,8 +437,11 @@ def _template(policy: Policy, wanted: str | None, verdict: str, category: str | 
             raise InvalidError(f"template: {wanted!r} is not for {verdict} / {category}")
         return found
     # The most specific template that fits: one for this category before a general one.
-    fitting = [t for t in policy.reason_templates.values()
-               if t.fits(verdict, category) and (t.verdicts or t.categories)]  # fmt: skip
+    fitting = [
+        t
+        for t in policy.reason_templates.values()
+        if t.fits(verdict, category) and (t.verdicts or t.categories)
+    ]
     fitting.sort(key=lambda t: not t.categories)
     return fitting[0] if fitting else None
 
@@ -367,15 +455,24 @@ def _statement(
     target: appeals.Appealed | None,
     outcome: str,
 ) -> str:
-    base = statement_of_reasons(Decision(
-        item_id=case.subject_ref, verdict=Verdict(verdict), labels=tuple(labels), scores={},
-        signals=(), reasons=(reason,) if reason else (), policy_version=policy.version,
-        automated=False,
-    ))  # fmt: skip
-    how = {"automated": "it was held by automated screening",
-           "public": "it was reported by the public",
-           "flagger": "it was reported by a trusted flagger",
-           "appeal": "the decision was appealed"}.get(case.source, "")  # fmt: skip
+    base = statement_of_reasons(
+        Decision(
+            item_id=case.subject_ref,
+            verdict=Verdict(verdict),
+            labels=tuple(labels),
+            scores={},
+            signals=(),
+            reasons=(reason,) if reason else (),
+            policy_version=policy.version,
+            automated=False,
+        )
+    )
+    how = {
+        "automated": "it was held by automated screening",
+        "public": "it was reported by the public",
+        "flagger": "it was reported by a trusted flagger",
+        "appeal": "the decision was appealed",
+    }.get(case.source, "")
     if target is not None:
         return f"On appeal, decision {target.id} was {outcome}. {base}"
     return f"{base} Reviewed because {how}." if how else base
@@ -403,9 +500,19 @@ def decide_many(
     out = []
     for cid in dict.fromkeys(case_ids):
         try:
-            done = decide(store, policy, principal, cid, verdict=verdict, category=category,
-                          note=note, template=template, now=now, claim_timeout=claim_timeout,
-                          user=user)  # fmt: skip
+            done = decide(
+                store,
+                policy,
+                principal,
+                cid,
+                verdict=verdict,
+                category=category,
+                note=note,
+                template=template,
+                now=now,
+                claim_timeout=claim_timeout,
+                user=user,
+            )
         except (NotFoundError, ConflictError, ForbiddenError, InvalidError) as exc:
             out.append(BulkResult(cid, None, exc))
         else:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from wenming.core.model import Decision, Item
+from wenming.core.reasons import statement_of_reasons
 from wenming.service import audit
 from wenming.service.errors import ForbiddenError, InvalidError, NotFoundError
 from wenming.service.keys import Permission, Principal
@@ -172,21 +173,6 @@ async def screen_async(
     return ready.finish(await recorder.record_async(ready.job))
 
 
-def statement_of_reasons(d: Decision) -> str:
-    """The plain-language statement a decision carries (DSA Art. 17 style)."""
-    if d.verdict.value == "allow":
-        return "No action: nothing in this content reached a threshold of the policy."
-    how = "automated means" if d.automated else "a human reviewer"
-    parts = [
-        f"Action: {d.verdict.value}.",
-        f"Grounds: the content was found to fall under {', '.join(d.labels) or 'the policy'} "
-        f"according to policy {d.policy_version}.",
-    ]
-    parts.extend(f"Reason: {r}" for r in d.reasons)
-    parts.append(f"The decision was taken by {how}. It can be appealed.")
-    return " ".join(parts)
-
-
 def new_item(it: Item, digest: str) -> NewItem:
     """The one mapping of an incoming item to what the store keeps (the synchronous and
     the work-stream paths both use it; the store normalises its times to UTC)."""
@@ -300,8 +286,11 @@ def policy_activate(
             actor="system",
             action="policy.activate",
             subject=f"policy:{version.split('@')[0]}",
-            payload={"version": version, "source": source,
-                     "previous": last.payload.get("version") if last else None},
+            payload={
+                "version": version,
+                "source": source,
+                "previous": last.payload.get("version") if last else None,
+            },
             now=now,
-        )  # fmt: skip
+        )
     return True

@@ -45,9 +45,13 @@ def sweep_start(
     total = store.items.items_count(platform_id=platform_id, since=since)
     with store.transaction() as tx:
         record = tx.work.sweep_add(
-            policy_version=policy_version, policy_source=policy_source,
-            platform_id=platform_id, since=since, total=total, now=now,
-        )  # fmt: skip
+            policy_version=policy_version,
+            policy_source=policy_source,
+            platform_id=platform_id,
+            since=since,
+            total=total,
+            now=now,
+        )
     return record, False
 
 
@@ -73,20 +77,25 @@ def sweep_run(
         queue.publish(
             [
                 sweep_body(
-                    r, policy_version=sweep.policy_version,
-                    policy_source=sweep.policy_source, sweep_id=sweep.id,
+                    r,
+                    policy_version=sweep.policy_version,
+                    policy_source=sweep.policy_source,
+                    sweep_id=sweep.id,
                 )
                 for r in rows
             ]
-        )  # fmt: skip
+        )
         if after_page is not None:
             after_page(len(rows))
         cursor, enqueued = rows[-1].id, enqueued + len(rows)
         with store.transaction() as tx:
             tx.work.sweep_advance(
-                sweep.id, cursor=cursor, enqueued=enqueued, status="running",
+                sweep.id,
+                cursor=cursor,
+                enqueued=enqueued,
+                status="running",
                 now=datetime.now(UTC),
-            )  # fmt: skip
+            )
     else:
         return store.work.sweep_get(sweep.id) or sweep
     with store.transaction() as tx:

@@ -30,18 +30,29 @@ class Example:
     overturned: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": f"{self.platform}/{self.item_id}", "text": self.text,
-                "label": self.label, "verdict": self.verdict,
-                "decided_at": self.decided_at.isoformat(), "overturned": self.overturned}
+        return {
+            "id": f"{self.platform}/{self.item_id}",
+            "text": self.text,
+            "label": self.label,
+            "verdict": self.verdict,
+            "decided_at": self.decided_at.isoformat(),
+            "overturned": self.overturned,
+        }
 
 
-def examples(store: Store, *, since: datetime | None = None,
-             platform_id: int | None = None) -> Iterator[Example]:
+def examples(
+    store: Store, *, since: datetime | None = None, platform_id: int | None = None
+) -> Iterator[Example]:
     """Human-decided items, oldest decision first; ``label`` is the violated category,
     or ``none`` when people found nothing wrong (verdict ``allow``)."""
     for row in store.items.human_decided(since=since, platform_id=platform_id):
         labels = row.labels
-        yield Example(platform=row.platform, item_id=row.external_id, text=row.text,
-                      label=labels[0] if labels and row.verdict != "allow" else "none",
-                      verdict=row.verdict, decided_at=row.decided_at,
-                      overturned=row.human_decisions > 1)  # fmt: skip
+        yield Example(
+            platform=row.platform,
+            item_id=row.external_id,
+            text=row.text,
+            label=labels[0] if labels and row.verdict != "allow" else "none",
+            verdict=row.verdict,
+            decided_at=row.decided_at,
+            overturned=row.human_decisions > 1,
+        )

@@ -30,10 +30,19 @@ MIN_PASSWORD = 10
 
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32,
-                            maxmem=_MAXMEM)
-    return "$".join(["scrypt", str(_N), str(_R), str(_P),
-                     base64.b64encode(salt).decode(), base64.b64encode(digest).decode()])
+    digest = hashlib.scrypt(
+        password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32, maxmem=_MAXMEM
+    )
+    return "$".join(
+        [
+            "scrypt",
+            str(_N),
+            str(_R),
+            str(_P),
+            base64.b64encode(salt).decode(),
+            base64.b64encode(digest).decode(),
+        ]
+    )
 
 
 def check_password(password: str, stored: str) -> bool:
@@ -43,29 +52,59 @@ def check_password(password: str, stored: str) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                         p=int(p), dklen=32, maxmem=_MAXMEM)
+    got = hashlib.scrypt(
+        password.encode(),
+        salt=base64.b64decode(salt),
+        n=int(n),
+        r=int(r),
+        p=int(p),
+        dklen=32,
+        maxmem=_MAXMEM,
+    )
     return hmac.compare_digest(got, base64.b64decode(digest))
 
 
-def create(store: Store, *, username: str, password: str, role: Role, platform: str | None,
-           secret: str, actor: str, now: datetime) -> None:
+def create(
+    store: Store,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    platform: str | None,
+    secret: str,
+    actor: str,
+    now: datetime,
+) -> None:
     """Make a console user (and the key it acts through)."""
     if not _NAME.match(username):
-        raise InvalidError("username: 2-64 letters, digits and . _ - @, starting with one "
-                           "letter or digit")
+        raise InvalidError(
+            "username: 2-64 letters, digits and . _ - @, starting with one letter or digit"
+        )
     if len(password) < MIN_PASSWORD:
         raise InvalidError(f"password: at least {MIN_PASSWORD} characters")
     if store.access.user_get(username) is not None:
         raise InvalidError(f"username: {username!r} is taken")
-    created = key_service.create(store, secret=secret, role=role, platform=platform,
-                                 label=f"user:{username}", actor=actor, now=now)
+    created = key_service.create(
+        store,
+        secret=secret,
+        role=role,
+        platform=platform,
+        label=f"user:{username}",
+        actor=actor,
+        now=now,
+    )
     with store.transaction() as tx:
-        tx.access.user_add(username=username, password_hash=hash_password(password),
-                           key_id=created.key.id, now=now)
-        audit.append(tx, actor=actor, action="user.create", subject=f"user:{username}",
-                     payload={"role": role.value, "platform": platform,
-                              "key": created.key.id}, now=now)  # fmt: skip
+        tx.access.user_add(
+            username=username, password_hash=hash_password(password), key_id=created.key.id, now=now
+        )
+        audit.append(
+            tx,
+            actor=actor,
+            action="user.create",
+            subject=f"user:{username}",
+            payload={"role": role.value, "platform": platform, "key": created.key.id},
+            now=now,
+        )
 
 
 def sign_in(store: Store, username: str, password: str) -> Principal | None:

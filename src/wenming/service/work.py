@@ -94,14 +94,24 @@ def sweep_body(
     item: ItemRecord, *, policy_version: str, policy_source: str, sweep_id: int
 ) -> bytes:
     it = Item(
-        id=item.external_id, text=item.text, author=item.author, group=item.group,
-        lang=item.lang, urls=item.urls,
+        id=item.external_id,
+        text=item.text,
+        author=item.author,
+        group=item.group,
+        lang=item.lang,
+        urls=item.urls,
         created_at=item.posted_at.isoformat() if item.posted_at else None,
-    )  # fmt: skip
+    )
     return orjson.dumps(
-        {"k": SWEEP, "p": item.platform_id, "i": item_fields(it), "v": policy_version,
-         "src": policy_source, "s": sweep_id}
-    )  # fmt: skip
+        {
+            "k": SWEEP,
+            "p": item.platform_id,
+            "i": item_fields(it),
+            "v": policy_version,
+            "src": policy_source,
+            "s": sweep_id,
+        }
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +137,15 @@ def decode(message: Message) -> Work:
             raise ValueError(f"unknown kind {kind!r}")
         item = Item.from_mapping(doc["i"])
         return Work(
-            message=message, kind=kind, platform_id=int(doc["p"]), item=item,
-            outbox_id=doc.get("o"), policy_version=doc.get("v"),
-            policy_source=doc.get("src"), sweep_id=doc.get("s"),
-        )  # fmt: skip
+            message=message,
+            kind=kind,
+            platform_id=int(doc["p"]),
+            item=item,
+            outbox_id=doc.get("o"),
+            policy_version=doc.get("v"),
+            policy_source=doc.get("src"),
+            sweep_id=doc.get("s"),
+        )
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"not a work message ({exc.__class__.__name__}: {exc})") from None
 
@@ -354,9 +369,13 @@ class Processor:
                 if sweeps:
                     payload["sweeps"] = sweeps
                 audit.append(
-                    tx, actor=self.actor, action="screen" if kind == ITEM else "sweep",
-                    subject=f"platform:{platform.name}", payload=payload, now=now,
-                )  # fmt: skip
+                    tx,
+                    actor=self.actor,
+                    action="screen" if kind == ITEM else "sweep",
+                    subject=f"platform:{platform.name}",
+                    payload=payload,
+                    now=now,
+                )
             if shadow:
                 wtx.shadow_add(
                     [
@@ -410,9 +429,14 @@ def _new_shadow(
     platform: PlatformRecord, item_id: uuid.UUID, digest: str, live: Decision, cand: Decision
 ) -> NewShadow:
     return NewShadow(
-        platform_id=platform.id, item_id=item_id, text_hash=digest,
-        policy_version=cand.policy_version, live_policy_version=live.policy_version,
-        live_verdict=live.verdict.value, verdict=cand.verdict.value,
-        live_labels=tuple(live.labels), labels=tuple(cand.labels),
+        platform_id=platform.id,
+        item_id=item_id,
+        text_hash=digest,
+        policy_version=cand.policy_version,
+        live_policy_version=live.policy_version,
+        live_verdict=live.verdict.value,
+        verdict=cand.verdict.value,
+        live_labels=tuple(live.labels),
+        labels=tuple(cand.labels),
         scores={k: round(v, 4) for k, v in cand.scores.items()},
-    )  # fmt: skip
+    )

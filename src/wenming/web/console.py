@@ -36,19 +36,27 @@ def login_form(request: Request, next: str = "/console") -> HTMLResponse:
 
 
 @router.post("/login", response_model=None)
-def login(request: Request, runtime: RuntimeDep, key: Annotated[str, Form()] = "",
-          username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
-          next: Annotated[str, Form()] = "/console") -> Response:
+def login(
+    request: Request,
+    runtime: RuntimeDep,
+    key: Annotated[str, Form()] = "",
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/console",
+) -> Response:
     cookie: str | None = None
     throttle = cast(SignInThrottle, request.app.state.sign_in_throttle)
-    who = (("address", request.client.host if request.client else None),
-           ("account", username.strip().lower() or key.strip()[:12]))
+    who = (
+        ("address", request.client.host if request.client else None),
+        ("account", username.strip().lower() or key.strip()[:12]),
+    )
     wait = throttle.wait(*who)
     if wait > 0:
         lang = i18n.negotiate(request)
         error = i18n.gettext(lang, "Too many failed sign-ins; try again later.")
-        refused = page(request, "console/login.html", next=_safe_next(next), error=error,
-                       status_code=429)
+        refused = page(
+            request, "console/login.html", next=_safe_next(next), error=error, status_code=429
+        )
         refused.headers["Retry-After"] = str(max(1, math.ceil(wait)))
         return refused
     if key.strip():
@@ -63,12 +71,19 @@ def login(request: Request, runtime: RuntimeDep, key: Annotated[str, Form()] = "
         throttle.failed(*who)
         lang = i18n.negotiate(request)
         error = i18n.gettext(lang, "These credentials are not valid for the console.")
-        return page(request, "console/login.html", next=_safe_next(next), error=error,
-                    status_code=401)
+        return page(
+            request, "console/login.html", next=_safe_next(next), error=error, status_code=401
+        )
     throttle.succeeded(*who)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(COOKIE, cookie, httponly=True, samesite="strict", max_age=12 * 3600,
-                        secure=runtime.settings.secure_cookies)
+    response.set_cookie(
+        COOKIE,
+        cookie,
+        httponly=True,
+        samesite="strict",
+        max_age=12 * 3600,
+        secure=runtime.settings.secure_cookies,
+    )
     return response
 
 
@@ -87,9 +102,17 @@ def _safe_next(url: str) -> str:
 def overview(request: Request, runtime: RuntimeDep, user: ConsoleUser) -> HTMLResponse:
     seen = console.overview(runtime.store, user)
     top = max(seen.counts.values(), default=0) or 1
-    return page(request, "console/overview.html", user=user, counts=seen.counts, top=top,
-                recent=seen.recent, actions=actions(request), queues=queue_views(runtime, user),
-                username=username(request))
+    return page(
+        request,
+        "console/overview.html",
+        user=user,
+        counts=seen.counts,
+        top=top,
+        recent=seen.recent,
+        actions=actions(request),
+        queues=queue_views(runtime, user),
+        username=username(request),
+    )
 
 
 @router.get("/items", response_class=HTMLResponse)
@@ -105,16 +128,37 @@ def items(
     since: str = "",
     until: str = "",
 ) -> HTMLResponse:
-    query = ItemQuery(text=q or None, external_id=id or None, author=author or None,
-                      verdict=verdict or None, category=category or None,
-                      since=_date(since), until=_date(until),
-                      platform_id=user.key.platform_id, limit=100)
+    query = ItemQuery(
+        text=q or None,
+        external_id=id or None,
+        author=author or None,
+        verdict=verdict or None,
+        category=category or None,
+        since=_date(since),
+        until=_date(until),
+        platform_id=user.key.platform_id,
+        limit=100,
+    )
     searched = any((q, id, author, verdict, category, since, until))
     hits = console.item_search(runtime.store, user, query) if searched else []
-    return page(request, "console/items.html", user=user, hits=hits, searched=searched,
-                form={"q": q, "id": id, "author": author, "verdict": verdict,
-                      "category": category, "since": since, "until": until},
-                categories=categories(runtime), actions=actions(request))
+    return page(
+        request,
+        "console/items.html",
+        user=user,
+        hits=hits,
+        searched=searched,
+        form={
+            "q": q,
+            "id": id,
+            "author": author,
+            "verdict": verdict,
+            "category": category,
+            "since": since,
+            "until": until,
+        },
+        categories=categories(runtime),
+        actions=actions(request),
+    )
 
 
 def _date(value: str) -> datetime | None:
@@ -125,27 +169,43 @@ def _date(value: str) -> datetime | None:
 
 
 @router.get("/items/{platform}/{external_id}", response_class=HTMLResponse)
-def item_page(request: Request, runtime: RuntimeDep, user: ConsoleUser, platform: str,
-              external_id: str) -> HTMLResponse:
+def item_page(
+    request: Request, runtime: RuntimeDep, user: ConsoleUser, platform: str, external_id: str
+) -> HTMLResponse:
     found = console.item_page(runtime.store, user, platform, external_id)
     if found is None:
         return page(request, "console/missing.html", user=user, status_code=404)
     latest = found.decisions[0] if found.decisions else None
     marked = segments(found.item.text, latest.evidence if latest else [])
-    return page(request, "console/item.html", user=user, item=found.item,
-                decisions=found.decisions, segments=marked, history=found.history,
-                actions=actions(request))
+    return page(
+        request,
+        "console/item.html",
+        user=user,
+        item=found.item,
+        decisions=found.decisions,
+        segments=marked,
+        history=found.history,
+        actions=actions(request),
+    )
 
 
 @router.get("/policy", response_class=HTMLResponse)
 def policy(request: Request, runtime: RuntimeDep, user: ConsoleUser) -> HTMLResponse:
-    return page(request, "console/policy.html", user=user, policy=runtime.policy,
-                categories=categories(runtime), actions=actions(request))
+    return page(
+        request,
+        "console/policy.html",
+        user=user,
+        policy=runtime.policy,
+        categories=categories(runtime),
+        actions=actions(request),
+    )
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit(request: Request, runtime: RuntimeDep, user: ConsoleUser,
-          subject: Annotated[str, Query()] = "") -> HTMLResponse:
-    entries = console.audit_entries(runtime.store, subject=subject or None, limit=200,
-                                    platform_name=user.key.platform_name)
+def audit(
+    request: Request, runtime: RuntimeDep, user: ConsoleUser, subject: Annotated[str, Query()] = ""
+) -> HTMLResponse:
+    entries = console.audit_entries(
+        runtime.store, subject=subject or None, limit=200, platform_name=user.key.platform_name
+    )
     return page(request, "console/audit.html", user=user, entries=entries, subject=subject)

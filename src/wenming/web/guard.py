@@ -70,9 +70,17 @@ class BrowserGuard:
         path: str = scope.get("path", "")
         if scope["method"] in _UNSAFE and not path.startswith("/v1/") and cross_site(scope):
             body = b'{"code": "forbidden", "message": "cross-site request refused (Origin)"}'
-            await send({"type": "http.response.start", "status": 403, "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()), *HEADERS]})  # fmt: skip
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 403,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        *HEADERS,
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return
         csp = not path.startswith(_NO_CSP)

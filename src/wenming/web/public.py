@@ -21,8 +21,13 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker nam
     return message
 
 
-ACTIONS = {"allow": N_("Allow"), "label": N_("Label"), "limit": N_("Limit"),
-           "review": N_("Review"), "block": N_("Block")}  # fmt: skip
+ACTIONS = {
+    "allow": N_("Allow"),
+    "label": N_("Label"),
+    "limit": N_("Limit"),
+    "review": N_("Review"),
+    "block": N_("Block"),
+}
 
 
 def actions(request: Request) -> dict[str, str]:
@@ -35,12 +40,24 @@ def categories(runtime: Runtime) -> list[dict[str, Any]]:
     out = []
     registry = runtime.registry
     for c in runtime.policy.categories.values():
-        thresholds = sorted(((a.value, at) for a, at in c.thresholds.items()),
-                            key=lambda kv: Verdict(kv[0]).rank)
-        out.append({"id": c.id, "title": dict(c.title), "description": dict(c.description),
-                    "severity": c.severity, "age_rating": c.age_rating,
-                    "thresholds": thresholds, "terms": 0, "rules": 0, "domains": 0,
-                    "models": [], **registry.summary(runtime.policy, c.id)})
+        thresholds = sorted(
+            ((a.value, at) for a, at in c.thresholds.items()), key=lambda kv: Verdict(kv[0]).rank
+        )
+        out.append(
+            {
+                "id": c.id,
+                "title": dict(c.title),
+                "description": dict(c.description),
+                "severity": c.severity,
+                "age_rating": c.age_rating,
+                "thresholds": thresholds,
+                "terms": 0,
+                "rules": 0,
+                "domains": 0,
+                "models": [],
+                **registry.summary(runtime.policy, c.id),
+            }
+        )
     return out
 
 
@@ -51,5 +68,10 @@ def index(request: Request) -> HTMLResponse:
 
 @router.get("/rules", response_class=HTMLResponse)
 def rules(request: Request, runtime: RuntimeDep) -> HTMLResponse:
-    return page(request, "public/rules.html", policy=runtime.policy,
-                categories=categories(runtime), actions=actions(request))
+    return page(
+        request,
+        "public/rules.html",
+        policy=runtime.policy,
+        categories=categories(runtime),
+        actions=actions(request),
+    )

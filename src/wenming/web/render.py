@@ -34,8 +34,9 @@ def environment(lang: str) -> Environment:
     return env
 
 
-def page(request: Request, template: str, *, status_code: int = 200,
-         **context: Any) -> HTMLResponse:
+def page(
+    request: Request, template: str, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     """Render ``template`` in the request's language; remember an explicit ``?lang=``."""
     lang = i18n.negotiate(request)
     html = environment(lang).get_template(template).render(request=request, **context)

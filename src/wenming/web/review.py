@@ -37,30 +37,48 @@ def queue_views(runtime: Runtime, user: Principal) -> list[review.QueueView]:
 
 
 @router.get("/queues/{queue}", response_class=HTMLResponse)
-def queue_page(request: Request, runtime: RuntimeDep, user: ConsoleUser, queue: str,
-               status: str = "") -> HTMLResponse:
-    found = review.case_list(runtime.store, user, queue=queue, status=status or None,
-                             limit=100)
-    return page(request, "console/queue.html", user=user, queue=queue, cases=found.cases,
-                total=found.total, status=status, now=runtime.clock(),
-                categories={c["id"]: c for c in categories(runtime)})
+def queue_page(
+    request: Request, runtime: RuntimeDep, user: ConsoleUser, queue: str, status: str = ""
+) -> HTMLResponse:
+    found = review.case_list(runtime.store, user, queue=queue, status=status or None, limit=100)
+    return page(
+        request,
+        "console/queue.html",
+        user=user,
+        queue=queue,
+        cases=found.cases,
+        total=found.total,
+        status=status,
+        now=runtime.clock(),
+        categories={c["id"]: c for c in categories(runtime)},
+    )
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, runtime: RuntimeDep, user: ConsoleUser,
-              case_id: uuid.UUID) -> HTMLResponse:
+def case_page(
+    request: Request, runtime: RuntimeDep, user: ConsoleUser, case_id: uuid.UUID
+) -> HTMLResponse:
     try:
-        detail = review.case_detail(runtime.store, runtime.policy, user, case_id,
-                                    now=runtime.clock())
+        detail = review.case_detail(
+            runtime.store, runtime.policy, user, case_id, now=runtime.clock()
+        )
     except ServiceError as exc:
-        return page(request, "console/missing.html", user=user, message=str(exc),
-                    status_code=404)
+        return page(request, "console/missing.html", user=user, message=str(exc), status_code=404)
     latest = detail.item_decisions[0] if detail.item_decisions else None
     marked = segments(detail.item.text, latest.evidence if latest else []) if detail.item else []
-    return page(request, "console/case.html", user=user, d=detail, segments=marked,
-                keys=KEYS, verdicts=HUMAN_VERDICTS, actions=actions(request),
-                categories=categories(runtime), now=runtime.clock(),
-                error=request.query_params.get("error"))
+    return page(
+        request,
+        "console/case.html",
+        user=user,
+        d=detail,
+        segments=marked,
+        keys=KEYS,
+        verdicts=HUMAN_VERDICTS,
+        actions=actions(request),
+        categories=categories(runtime),
+        now=runtime.clock(),
+        error=request.query_params.get("error"),
+    )
 
 
 @router.post("/cases/{case_id}/decide", response_model=None)
@@ -78,34 +96,58 @@ def case_decide(
     lang = "zh" if i18n.negotiate(request).startswith("zh") else "en"
     timeout = runtime.settings.claim_timeout_seconds
     try:
-        case = review.case_detail(runtime.store, runtime.policy, user, case_id,
-                                  now=runtime.clock()).case
+        case = review.case_detail(
+            runtime.store, runtime.policy, user, case_id, now=runtime.clock()
+        ).case
         if case.assignee != actor_of(user, username(request)):
-            review.claim(runtime.store, user, case_id, now=runtime.clock(), claim_timeout=timeout,
-                         user=username(request))
-        review.decide(runtime.store, runtime.policy, user, case_id, verdict=verdict,
-                      category=category or None, note=note, template=template or None,
-                      now=runtime.clock(), claim_timeout=timeout, lang=lang,
-                      user=username(request))
+            review.claim(
+                runtime.store,
+                user,
+                case_id,
+                now=runtime.clock(),
+                claim_timeout=timeout,
+                user=username(request),
+            )
+        review.decide(
+            runtime.store,
+            runtime.policy,
+            user,
+            case_id,
+            verdict=verdict,
+            category=category or None,
+            note=note,
+            template=template or None,
+            now=runtime.clock(),
+            claim_timeout=timeout,
+            lang=lang,
+            user=username(request),
+        )
     except ServiceError as exc:
-        return RedirectResponse(f"/console/cases/{case_id}?error={_q(str(exc))}",
-                                status_code=303)
+        return RedirectResponse(f"/console/cases/{case_id}?error={_q(str(exc))}", status_code=303)
     following = review.case_list(runtime.store, user, queue=case.queue, status="open", limit=1)
-    target = (f"/console/cases/{following.cases[0].id}" if following.cases
-              else f"/console/queues/{case.queue}")
+    target = (
+        f"/console/cases/{following.cases[0].id}"
+        if following.cases
+        else f"/console/queues/{case.queue}"
+    )
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/cases/{case_id}/claim", response_model=None)
-def case_claim(request: Request, runtime: RuntimeDep, user: ConsoleUser,
-               case_id: uuid.UUID) -> Response:
+def case_claim(
+    request: Request, runtime: RuntimeDep, user: ConsoleUser, case_id: uuid.UUID
+) -> Response:
     try:
-        review.claim(runtime.store, user, case_id, now=runtime.clock(),
-                     claim_timeout=runtime.settings.claim_timeout_seconds,
-                     user=username(request))
+        review.claim(
+            runtime.store,
+            user,
+            case_id,
+            now=runtime.clock(),
+            claim_timeout=runtime.settings.claim_timeout_seconds,
+            user=username(request),
+        )
     except ServiceError as exc:
-        return RedirectResponse(f"/console/cases/{case_id}?error={_q(str(exc))}",
-                                status_code=303)
+        return RedirectResponse(f"/console/cases/{case_id}?error={_q(str(exc))}", status_code=303)
     return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
 
 
@@ -114,14 +156,27 @@ def _q(text: str) -> str:
 
 
 @router.get("/subjects/{kind}/{platform}/{ref:path}", response_class=HTMLResponse)
-def subject_page(request: Request, runtime: RuntimeDep, user: ConsoleUser, kind: str,
-                 platform: str, ref: str) -> HTMLResponse:
+def subject_page(
+    request: Request, runtime: RuntimeDep, user: ConsoleUser, kind: str, platform: str, ref: str
+) -> HTMLResponse:
     """An account's, group's or site's record: standing on each ladder, sanctions, strikes."""
     try:
-        state = enforcement.subject_state(runtime.store, runtime.policy, user, kind=kind,
-                                          platform=platform, ref=ref, now=runtime.clock())
+        state = enforcement.subject_state(
+            runtime.store,
+            runtime.policy,
+            user,
+            kind=kind,
+            platform=platform,
+            ref=ref,
+            now=runtime.clock(),
+        )
     except ServiceError as exc:
-        return page(request, "console/missing.html", user=user, message=str(exc),
-                    status_code=404)
-    return page(request, "console/subject.html", user=user, s=state, actions=actions(request),
-                now=runtime.clock())
+        return page(request, "console/missing.html", user=user, message=str(exc), status_code=404)
+    return page(
+        request,
+        "console/subject.html",
+        user=user,
+        s=state,
+        actions=actions(request),
+        now=runtime.clock(),
+    )

@@ -21,8 +21,7 @@ def install(app: FastAPI) -> None:
     )
 
     v1 = APIRouter(prefix="/v1")
-    for module in (screening, records, work, reports, cases, appeals, subjects, feed,
-                   factchecks):  # fmt: skip
+    for module in (screening, records, work, reports, cases, appeals, subjects, feed, factchecks):
         v1.include_router(module.router)
     work.install(app)
     app.include_router(health.router)

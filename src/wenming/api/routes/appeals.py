@@ -30,9 +30,14 @@ def appeal_create(body: AppealIn, caller: PublicCaller, runtime: RuntimeDep) -> 
     """The affected side appeals with its platform's key; a reporter sends the status
     token of their report instead of a key. 409 if the decision is already on appeal."""
     filed = appeals.file(
-        runtime.store, runtime.policy, decision_id=body.decision_id, text=body.text,
-        principal=caller.key, token=body.token, now=runtime.clock(),
-    )  # fmt: skip
+        runtime.store,
+        runtime.policy,
+        decision_id=body.decision_id,
+        text=body.text,
+        principal=caller.key,
+        token=body.token,
+        now=runtime.clock(),
+    )
     return AppealAccepted(appeal_id=str(filed.appeal_id), case_id=str(filed.case_id))
 
 
@@ -49,8 +54,9 @@ def appeal_list(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Appeals:
-    page, counts = appeals.appeal_list(runtime.store, key, outcome=outcome, limit=limit,
-                                       offset=offset)  # fmt: skip
+    page, counts = appeals.appeal_list(
+        runtime.store, key, outcome=outcome, limit=limit, offset=offset
+    )
     return Appeals(appeals=[appeal_out(a) for a in page], counts=counts)
 
 

@@ -64,10 +64,17 @@ def case_list(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> CaseList:
     page = review.case_list(
-        runtime.store, key, queue=queue, status=status,
-        assignee=key.actor if assignee == "me" else assignee, platform=platform, kind=kind,
-        order=order, limit=limit, offset=offset,
-    )  # fmt: skip
+        runtime.store,
+        key,
+        queue=queue,
+        status=status,
+        assignee=key.actor if assignee == "me" else assignee,
+        platform=platform,
+        kind=kind,
+        order=order,
+        limit=limit,
+        offset=offset,
+    )
     now = runtime.clock()
     return CaseList(cases=[case_out(c, now) for c in page.cases], total=page.total)
 
@@ -92,8 +99,9 @@ def case_get(case_id: uuid.UUID, key: CurrentKey, runtime: RuntimeDep) -> CaseDe
 )
 def case_claim(case_id: uuid.UUID, key: CurrentKey, runtime: RuntimeDep) -> CaseOut:
     now = runtime.clock()
-    claimed = review.claim(runtime.store, key, case_id, now=now,
-                           claim_timeout=runtime.settings.claim_timeout_seconds)  # fmt: skip
+    claimed = review.claim(
+        runtime.store, key, case_id, now=now, claim_timeout=runtime.settings.claim_timeout_seconds
+    )
     return case_out(claimed, now)
 
 
@@ -119,10 +127,17 @@ def case_decide(
 ) -> DecisionResult:
     now = runtime.clock()
     done = review.decide(
-        runtime.store, runtime.policy, key, case_id, verdict=body.verdict,
-        category=body.category, note=body.note, template=body.template, now=now,
+        runtime.store,
+        runtime.policy,
+        key,
+        case_id,
+        verdict=body.verdict,
+        category=body.category,
+        note=body.note,
+        template=body.template,
+        now=now,
         claim_timeout=runtime.settings.claim_timeout_seconds,
-    )  # fmt: skip
+    )
     return decision_result(done, now)
 
 
@@ -132,13 +147,21 @@ def case_decide(
     summary="Decide up to 500 cases alike (campaign floods)",
     responses=_ERRORS,
 )
-def case_decide_many(body: BulkDecisionIn, key: CurrentKey, runtime: RuntimeDep
-                     ) -> BulkDecisionResult:  # fmt: skip
+def case_decide_many(
+    body: BulkDecisionIn, key: CurrentKey, runtime: RuntimeDep
+) -> BulkDecisionResult:
     results = review.decide_many(
-        runtime.store, runtime.policy, key, body.case_ids, verdict=body.verdict,
-        category=body.category, note=body.note, template=body.template, now=runtime.clock(),
+        runtime.store,
+        runtime.policy,
+        key,
+        body.case_ids,
+        verdict=body.verdict,
+        category=body.category,
+        note=body.note,
+        template=body.template,
+        now=runtime.clock(),
         claim_timeout=runtime.settings.claim_timeout_seconds,
-    )  # fmt: skip
+    )
     items = [
         BulkItem(
             case_id=str(r.case_id),

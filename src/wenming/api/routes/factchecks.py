@@ -91,8 +91,6 @@ def _out(view: FactCheckView) -> FactCheckOut:
     )
 
 
-
-
 @router.get(
     "/factchecks",
     response_model=FactCheckPage,

@@ -26,7 +26,15 @@ def feed_filter(body: FeedFilterIn, key: CurrentKey, runtime: RuntimeDep) -> Fee
     """Up to 1000 item ids, in the order sent. Blocked and held items are never shown;
     in youth mode (or for an account flagged as a minor's) neither is content rated
     above the viewer's age, limited content, or content never screened."""
-    return feed_out(minors.feed_filter(
-        runtime.store, runtime.policy, key, platform=body.platform, item_ids=body.items,
-        youth_mode=body.youth_mode, age=body.age, account=body.account,
-    ))  # fmt: skip
+    return feed_out(
+        minors.feed_filter(
+            runtime.store,
+            runtime.policy,
+            key,
+            platform=body.platform,
+            item_ids=body.items,
+            youth_mode=body.youth_mode,
+            age=body.age,
+            account=body.account,
+        )
+    )

@@ -38,8 +38,9 @@ def report_create(body: ReportIn, caller: PublicCaller, runtime: RuntimeDep) -> 
     receipt = reports.file(
         runtime.store,
         runtime.policy,
-        subject=SubjectRef(kind=body.subject.type, id=body.subject.id,
-                           platform=body.subject.platform),
+        subject=SubjectRef(
+            kind=body.subject.type, id=body.subject.id, platform=body.subject.platform
+        ),
         category=body.category,
         text=body.text,
         contact=body.contact,
@@ -47,7 +48,7 @@ def report_create(body: ReportIn, caller: PublicCaller, runtime: RuntimeDep) -> 
         address=caller.address,
         secret=runtime.settings.secret_key.get_secret_value(),
         now=runtime.clock(),
-    )  # fmt: skip
+    )
     return ReportAccepted(
         report_id=str(receipt.report_id),
         case_id=str(receipt.case_id),

@@ -29,8 +29,9 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 _Id = Annotated[str, Path(description="the platform's own id (may contain /)")]
 
 
-def _state(kind: str, platform: str, ref: str, key: CurrentKey, runtime: RuntimeDep
-           ) -> SubjectStateOut:  # fmt: skip
+def _state(
+    kind: str, platform: str, ref: str, key: CurrentKey, runtime: RuntimeDep
+) -> SubjectStateOut:
     state = enforcement.subject_state(
         runtime.store,
         runtime.policy,
@@ -49,8 +50,9 @@ def _state(kind: str, platform: str, ref: str, key: CurrentKey, runtime: Runtime
     summary="An account: sanctions in force, history, strikes, ladder standing",
     responses=_ERRORS,
 )
-def account_get(platform: str, account_id: _Id, key: CurrentKey, runtime: RuntimeDep
-                ) -> SubjectStateOut:  # fmt: skip
+def account_get(
+    platform: str, account_id: _Id, key: CurrentKey, runtime: RuntimeDep
+) -> SubjectStateOut:
     return _state("account", platform, account_id, key, runtime)
 
 
@@ -60,10 +62,18 @@ def account_get(platform: str, account_id: _Id, key: CurrentKey, runtime: Runtim
     summary="Flag an account as a minor's (or clear the flag)",
     responses=_ERRORS,
 )
-def minor_put(platform: str, account_id: _Id, body: MinorIn, key: CurrentKey,
-              runtime: RuntimeDep) -> Response:  # fmt: skip
-    minors.minor_set(runtime.store, key, platform=platform, account=account_id,
-                     minor=body.minor, age=body.age, now=runtime.clock())  # fmt: skip
+def minor_put(
+    platform: str, account_id: _Id, body: MinorIn, key: CurrentKey, runtime: RuntimeDep
+) -> Response:
+    minors.minor_set(
+        runtime.store,
+        key,
+        platform=platform,
+        account=account_id,
+        minor=body.minor,
+        age=body.age,
+        now=runtime.clock(),
+    )
     return Response(status_code=204)
 
 
@@ -73,8 +83,9 @@ def minor_put(platform: str, account_id: _Id, body: MinorIn, key: CurrentKey,
     summary="A group: restrictions in force, history, strikes, ladder standing",
     responses=_ERRORS,
 )
-def group_get(platform: str, group_id: _Id, key: CurrentKey, runtime: RuntimeDep
-              ) -> SubjectStateOut:  # fmt: skip
+def group_get(
+    platform: str, group_id: _Id, key: CurrentKey, runtime: RuntimeDep
+) -> SubjectStateOut:
     return _state("group", platform, group_id, key, runtime)
 
 
@@ -101,8 +112,9 @@ def sanctions_changed(
     platform: Annotated[str | None, Query(description="for keys not bound to one")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> SanctionChanges:
-    changes = enforcement.sanction_changes(runtime.store, key, platform=platform,
-                                           since=since, limit=limit)  # fmt: skip
+    changes = enforcement.sanction_changes(
+        runtime.store, key, platform=platform, since=since, limit=limit
+    )
     return sanction_changes_out(changes, runtime.clock())
 
 
@@ -112,8 +124,9 @@ def sanctions_changed(
     summary="Lift a sanction by hand (admins), with the reason on record",
     responses=_ERRORS,
 )
-def sanction_lift(sanction_id: uuid.UUID, body: LiftIn, key: CurrentKey, runtime: RuntimeDep
-                  ) -> SanctionOut:  # fmt: skip
+def sanction_lift(
+    sanction_id: uuid.UUID, body: LiftIn, key: CurrentKey, runtime: RuntimeDep
+) -> SanctionOut:
     now = runtime.clock()
     lifted = enforcement.lift(runtime.store, key, sanction_id, reason=body.reason, now=now)
     return sanction_out(lifted, now)

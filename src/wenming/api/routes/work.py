@@ -130,10 +130,16 @@ def _dead_out(d: DeadLetter, queue: str) -> DeadLetterOut:
         raw = d.body.decode("utf-8", "replace") if d.body.isascii() else None
         raw = raw or "base64:" + base64.b64encode(d.body).decode()
     return DeadLetterOut(
-        id=d.id, message_id=d.message_id, queue=queue, error=d.error, deliveries=d.deliveries,
-        consumer=d.consumer, dead_at=datetime.fromtimestamp(d.dead_at_ms / 1000, UTC),
-        body=body, raw=raw,
-    )  # fmt: skip
+        id=d.id,
+        message_id=d.message_id,
+        queue=queue,
+        error=d.error,
+        deliveries=d.deliveries,
+        consumer=d.consumer,
+        dead_at=datetime.fromtimestamp(d.dead_at_ms / 1000, UTC),
+        body=body,
+        raw=raw,
+    )
 
 
 @router.get("/queues", response_model=Queues, summary="Depth, lag and dead letters of each queue")
@@ -144,10 +150,15 @@ def queues_list(key: CurrentKey, runtime: RuntimeDep) -> Queues:
         s = q.stats()
         out.append(
             QueueOut(
-                name=q.name, durable=q.durable, depth=s.depth, pending=s.pending,
-                lag_seconds=round(s.lag_seconds, 3), dead=s.dead, consumers=s.consumers,
+                name=q.name,
+                durable=q.durable,
+                depth=s.depth,
+                pending=s.pending,
+                lag_seconds=round(s.lag_seconds, 3),
+                dead=s.dead,
+                consumers=s.consumers,
             )
-        )  # fmt: skip
+        )
     return Queues(queues=out)
 
 
@@ -158,13 +169,19 @@ def sweeps_list(key: CurrentKey, runtime: RuntimeDep) -> Sweeps:
     return Sweeps(
         sweeps=[
             SweepOut(
-                id=s.id, policy_version=s.policy_version, platform_id=s.platform_id,
-                since=s.since, status=s.status, total=s.total, enqueued=s.enqueued,
-                created_at=s.created_at, updated_at=s.updated_at,
+                id=s.id,
+                policy_version=s.policy_version,
+                platform_id=s.platform_id,
+                since=s.since,
+                status=s.status,
+                total=s.total,
+                enqueued=s.enqueued,
+                created_at=s.created_at,
+                updated_at=s.updated_at,
             )
             for s in rows
         ]
-    )  # fmt: skip
+    )
 
 
 @router.post(
@@ -202,8 +219,9 @@ def _candidate(text: str) -> Any:
     except (yaml.YAMLError, TypeError, ValueError, RecursionError) as exc:
         # YAML the loaders choke on (unhashable keys, bad !!binary, self-referencing
         # anchors) is the sender's mistake, not the server's.
-        raise InvalidError(f"policy: not a usable YAML policy ({exc.__class__.__name__}: "
-                           f"{str(exc)[:200]})") from None  # fmt: skip
+        raise InvalidError(
+            f"policy: not a usable YAML policy ({exc.__class__.__name__}: {str(exc)[:200]})"
+        ) from None
 
 
 def _candidate_unchecked(text: str) -> Any:

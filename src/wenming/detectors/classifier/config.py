@@ -54,7 +54,11 @@ def _models(reader: PolicyReader, c: Mapping[str, Any], path: KeyPath) -> list[M
             continue
         mm = reader.mapping(m, mpath)
         langs = mm.get("langs", [])
-        out.append(ModelRef(reader.string(mm.get("name"), (*mpath, "name")),
-                            reader.number(mm.get("weight", 1.0), (*mpath, "weight"), 0, 1),
-                            tuple(str(x) for x in reader.seq(langs, (*mpath, "langs")))))
+        out.append(
+            ModelRef(
+                reader.string(mm.get("name"), (*mpath, "name")),
+                reader.number(mm.get("weight", 1.0), (*mpath, "weight"), 0, 1),
+                tuple(str(x) for x in reader.seq(langs, (*mpath, "langs"))),
+            )
+        )
     return out

@@ -95,8 +95,11 @@ class ClassifierDetector:
             wanted = [i for i, lang in enumerate(langs) if any(u.accepts(lang) for u in uses)]
             if not wanted:
                 continue
-            scored = model.run([batch[i].norm.canonical for i in wanted], cascade=self.cascade,
-                               embedder=self.embedder)
+            scored = model.run(
+                [batch[i].norm.canonical for i in wanted],
+                cascade=self.cascade,
+                embedder=self.embedder,
+            )
             detail = {"model": name, "model_version": model.version}
             stages = scored.embedded.tolist()
             for i, score, second in zip(wanted, scored.harm.tolist(), stages, strict=True):
@@ -154,8 +157,9 @@ class ClassifierDetector:
                         )
 
 
-def build(policy: Policy, resources: Resources | None = None, *,
-          cascade: bool | None = None) -> Detector | None:
+def build(
+    policy: Policy, resources: Resources | None = None, *, cascade: bool | None = None
+) -> Detector | None:
     """The classifier detector for ``policy``, or ``None`` when no category names a model.
 
     Models are looked up on ``resources.model_path`` first; the second stage runs when
@@ -186,9 +190,13 @@ def build(policy: Policy, resources: Resources | None = None, *,
             multi[base].index(head)  # an unknown head fails here, when the policy loads
         else:
             models[name] = load_model(name, search)
-    return ClassifierDetector(models, uses, cascade=lent.cascade if cascade is None else cascade,
-                              embedder=lambda texts: lent.embedder().embed(texts, kind="query"),
-                              multi=multi)
+    return ClassifierDetector(
+        models,
+        uses,
+        cascade=lent.cascade if cascade is None else cascade,
+        embedder=lambda texts: lent.embedder().embed(texts, kind="query"),
+        multi=multi,
+    )
 
 
 def _summary(part: object, cid: str) -> dict[str, list[str]]:

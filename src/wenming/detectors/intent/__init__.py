@@ -66,8 +66,11 @@ class IntentDetector:
 
     def __init__(self, patterns: Sequence[IntentPattern]) -> None:
         self.compiled = [
-            _Compiled(p, re.compile(compile_sequence(p.slots, p.gap, across=p.across_sentences)),
-                      re.compile(p.unless) if p.unless else None)
+            _Compiled(
+                p,
+                re.compile(compile_sequence(p.slots, p.gap, across=p.across_sentences)),
+                re.compile(p.unless) if p.unless else None,
+            )
             for p in patterns
         ]
         # One Aho-Corasick pass finds every literal slot word; a pattern's regex runs only
@@ -89,8 +92,11 @@ class IntentDetector:
                     words.setdefault(w, set()).add(sid)
             self._needs.append(frozenset(need))
             first = p.slots[0]
-            self._anchor.append(slot_ids[(p.category, first.name)]
-                                if not first.optional and first.literals else None)
+            self._anchor.append(
+                slot_ids[(p.category, first.name)]
+                if not first.optional and first.literals
+                else None
+            )
         self._word_slots = list(words.values())
         self._by_slot: list[list[int]] = [[] for _ in slot_ids]
         for i, needed in enumerate(self._needs):
@@ -100,8 +106,12 @@ class IntentDetector:
         self._words = ahocorasick_rs.AhoCorasick(list(words)) if words else None
 
     def examples(self) -> list[str]:
-        return ["I am going to bomb your school tomorrow", "我要炸了这栋楼",
-                "All immigrants are vermin and should be exterminated", "河南人都是骗子"]
+        return [
+            "I am going to bomb your school tomorrow",
+            "我要炸了这栋楼",
+            "All immigrants are vermin and should be exterminated",
+            "河南人都是骗子",
+        ]
 
     def detect(self, batch: Sequence[Prepared]) -> list[list[Signal]]:
         return [self._detect_one(p) for p in batch]
@@ -132,20 +142,34 @@ class IntentDetector:
             key = (c.regex.pattern, c.pattern.unless, c.pattern.skip_quoted)
             if key not in seen:
                 sid = self._anchor[i]
-                seen[key] = self._first(c, canonical,
-                                        sorted(set(starts[sid])) if sid is not None else None)
+                seen[key] = self._first(
+                    c, canonical, sorted(set(starts[sid])) if sid is not None else None
+                )
             span = seen[key]
             if span is None:
                 continue
             start, end = norm.canonical_span(*span)
-            out.append(Signal(c.pattern.category, c.pattern.weight, NAME, start, end,
-                              prepared.item.text[start:end], self._detail(c.pattern)))
+            out.append(
+                Signal(
+                    c.pattern.category,
+                    c.pattern.weight,
+                    NAME,
+                    start,
+                    end,
+                    prepared.item.text[start:end],
+                    self._detail(c.pattern),
+                )
+            )
         return out
 
-    def _first(self, c: _Compiled, canonical: str,
-               anchors: list[int] | None) -> tuple[int, int] | None:
-        found = (c.regex.finditer(canonical) if anchors is None else
-                 (m for m in (c.regex.match(canonical, a) for a in anchors) if m is not None))
+    def _first(
+        self, c: _Compiled, canonical: str, anchors: list[int] | None
+    ) -> tuple[int, int] | None:
+        found = (
+            c.regex.finditer(canonical)
+            if anchors is None
+            else (m for m in (c.regex.match(canonical, a) for a in anchors) if m is not None)
+        )
         for m in found:
             if m.end() > m.start() and self._counts(c, canonical, m.start(), m.end()):
                 return m.span()

@@ -18,8 +18,16 @@ from typing import Any
 from wenming.core.policy import Extension
 
 KEY = "intents"
-_PATTERN_KEYS = {"id", "sequence", "gap", "weight", "unless", "quoted", "across_sentences",
-                 "effect"}
+_PATTERN_KEYS = {
+    "id",
+    "sequence",
+    "gap",
+    "weight",
+    "unless",
+    "quoted",
+    "across_sentences",
+    "effect",
+}
 _SLOT_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}\??$")
 
 
@@ -66,16 +74,20 @@ def parse(ext: Extension, category: str) -> list[IntentPattern]:
         raise ext.fail((), f"{category}.intents must be a mapping with slots and patterns")
     unknown = set(raw) - {"slots", "patterns"}
     if unknown:
-        raise ext.fail((sorted(unknown)[0],), f"unknown key {sorted(unknown)[0]!r} in intents; "
-                                              "expected slots, patterns")
+        raise ext.fail(
+            (sorted(unknown)[0],),
+            f"unknown key {sorted(unknown)[0]!r} in intents; expected slots, patterns",
+        )
     slots_raw = raw.get("slots")
     if not isinstance(slots_raw, Mapping) or not slots_raw:
         raise ext.fail(("slots",), "intents.slots must map slot names to word lists")
     slots: dict[str, Slot] = {}
     for name, words in slots_raw.items():
         if not isinstance(name, str) or not _SLOT_RE.match(name) or name.endswith("?"):
-            raise ext.fail(("slots", name), f"slot name {name!r} must be lower-case letters, "
-                                            "digits and underscores")
+            raise ext.fail(
+                ("slots", name),
+                f"slot name {name!r} must be lower-case letters, digits and underscores",
+            )
         slots[name] = _slot(ext, name, words)
     patterns_raw = raw.get("patterns")
     if not isinstance(patterns_raw, list) or not patterns_raw:
@@ -97,8 +109,9 @@ def _slot(ext: Extension, name: str, words: object) -> Slot:
         try:
             re.compile(regex)
         except re.error as exc:
-            raise ext.fail((*path, i), f"invalid regular expression in slot {name!r}: "
-                                       f"{exc}") from None
+            raise ext.fail(
+                (*path, i), f"invalid regular expression in slot {name!r}: {exc}"
+            ) from None
         parts.append(regex)
         if literal is None:
             any_regex = True
@@ -109,16 +122,20 @@ def _slot(ext: Extension, name: str, words: object) -> Slot:
     return Slot(name, "(?:" + "|".join(parts) + ")", () if any_regex else tuple(literals))
 
 
-def _pattern(ext: Extension, category: str, i: int, raw: object,
-             slots: Mapping[str, Slot]) -> IntentPattern:
+def _pattern(
+    ext: Extension, category: str, i: int, raw: object, slots: Mapping[str, Slot]
+) -> IntentPattern:
     path: tuple[str | int, ...] = ("patterns", i)
     if not isinstance(raw, Mapping):
         raise ext.fail(path, f"intents.patterns[{i}] must be a mapping")
     unknown = set(raw) - _PATTERN_KEYS
     if unknown:
         key = sorted(unknown)[0]
-        raise ext.fail((*path, key), f"unknown key {key!r} in an intent pattern; expected one "
-                                     f"of {', '.join(sorted(_PATTERN_KEYS))}")
+        raise ext.fail(
+            (*path, key),
+            f"unknown key {key!r} in an intent pattern; expected one "
+            f"of {', '.join(sorted(_PATTERN_KEYS))}",
+        )
     pid = str(raw.get("id") or f"{category}-intent-{i + 1}")
     seq = raw.get("sequence")
     if not isinstance(seq, list) or not seq:
@@ -127,8 +144,10 @@ def _pattern(ext: Extension, category: str, i: int, raw: object,
     for j, name in enumerate(seq):
         base = str(name).removesuffix("?")
         if base not in slots:
-            raise ext.fail((*path, "sequence", j), f"pattern {pid!r} names unknown slot "
-                                                   f"{base!r}; slots: {', '.join(slots)}")
+            raise ext.fail(
+                (*path, "sequence", j),
+                f"pattern {pid!r} names unknown slot {base!r}; slots: {', '.join(slots)}",
+            )
         s = slots[base]
         chosen.append(Slot(s.name, s.regex, s.literals, str(name).endswith("?")))
     if all(s.optional for s in chosen):
@@ -155,13 +174,28 @@ def _pattern(ext: Extension, category: str, i: int, raw: object,
     effect = raw.get("effect", "signal")
     if effect not in ("signal", "dampen"):
         raise ext.fail((*path, "effect"), "effect must be signal or dampen")
-    return IntentPattern(pid, category, tuple(chosen), int(gap), weight,
-                         "|".join(unless_re) or None, quoted == "skip", across,
-                         effect == "dampen")
+    return IntentPattern(
+        pid,
+        category,
+        tuple(chosen),
+        int(gap),
+        weight,
+        "|".join(unless_re) or None,
+        quoted == "skip",
+        across,
+        effect == "dampen",
+    )
 
 
-def _number(ext: Extension, raw: Mapping[str, Any], key: str, default: float,
-            path: tuple[str | int, ...], lo: float, hi: float) -> float:
+def _number(
+    ext: Extension,
+    raw: Mapping[str, Any],
+    key: str,
+    default: float,
+    path: tuple[str | int, ...],
+    lo: float,
+    hi: float,
+) -> float:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
         raise ext.fail(path, f"{key} must be a number between {lo:g} and {hi:g}, got {value!r}")

@@ -89,10 +89,13 @@ def _counter_speech(reader: PolicyReader, raw: object) -> CounterSpeech | None:
     m = reader.mapping(raw, path)
     for key in m:
         if key not in ("cues", "factor"):
-            raise reader.fail((*path, key), f"unknown key {key!r} in counter_speech; "
-                                            "expected cues, factor")
-    cues = tuple(reader.string(c, (*path, "cues", i)) for i, c in
-                 enumerate(reader.seq(m.get("cues", list(DEFAULT_CUES)), (*path, "cues"))))
+            raise reader.fail(
+                (*path, key), f"unknown key {key!r} in counter_speech; expected cues, factor"
+            )
+    cues = tuple(
+        reader.string(c, (*path, "cues", i))
+        for i, c in enumerate(reader.seq(m.get("cues", list(DEFAULT_CUES)), (*path, "cues")))
+    )
     factor = reader.number(m.get("factor", DEFAULT_FACTOR), (*path, "factor"), 0.0, 1.0)
     return CounterSpeech(cues, factor)
 
@@ -112,9 +115,11 @@ def term_too_wide(text: str) -> str | None:
         return None
     if key == "".join(text.split()).casefold():
         return None  # written as it is matched ("sb"): kept literal, whole words only
-    return (f"term {text!r} normalizes to {key!r}: fewer than {MIN_LATIN_KEY} Latin letters "
-            "or digits and no Chinese character, so it would match far more than written "
-            "(spell it out in full, or drop it)")
+    return (
+        f"term {text!r} normalizes to {key!r}: fewer than {MIN_LATIN_KEY} Latin letters "
+        "or digits and no Chinese character, so it would match far more than written "
+        "(spell it out in full, or drop it)"
+    )
 
 
 def of(policy_part: object | None) -> LexiconConfig:
@@ -122,20 +127,25 @@ def of(policy_part: object | None) -> LexiconConfig:
     return policy_part if isinstance(policy_part, LexiconConfig) else LexiconConfig({})
 
 
-def _terms(reader: PolicyReader, c: Mapping[str, Any], path: KeyPath,
-           phonetic: bool) -> list[Term]:
+def _terms(reader: PolicyReader, c: Mapping[str, Any], path: KeyPath, phonetic: bool) -> list[Term]:
     out: list[Term] = []
     for i, t in enumerate(reader.seq(c.get("terms"), (*path, "terms"))):
         tpath = (*path, "terms", i)
         if isinstance(t, Mapping):
             unknown = set(t) - {"term", "weight", "phonetic"}
             if unknown:
-                raise reader.fail(tpath, f"unknown key(s) {sorted(unknown)} in a term; "
-                                         "expected term, weight, phonetic")
+                raise reader.fail(
+                    tpath,
+                    f"unknown key(s) {sorted(unknown)} in a term; expected term, weight, phonetic",
+                )
             ph = reader.flag(t.get("phonetic", phonetic), (*tpath, "phonetic"))
-            out.append(Term(reader.string(t.get("term"), (*tpath, "term")),
-                            reader.number(t.get("weight", 1.0), (*tpath, "weight"), 0.0, 1.0),
-                            ph))
+            out.append(
+                Term(
+                    reader.string(t.get("term"), (*tpath, "term")),
+                    reader.number(t.get("weight", 1.0), (*tpath, "weight"), 0.0, 1.0),
+                    ph,
+                )
+            )
         else:
             out.append(Term(reader.string(t, tpath), 1.0, phonetic))
         if (why := term_too_wide(out[-1].text)) is not None:
@@ -147,11 +157,13 @@ def _terms(reader: PolicyReader, c: Mapping[str, Any], path: KeyPath,
             try:
                 weight = float(w)
             except ValueError:
-                raise PolicyError(reader.file_of(c, kpath), lineno,
-                                  f"weight {w!r} after the tab is not a number") from None
+                raise PolicyError(
+                    reader.file_of(c, kpath), lineno, f"weight {w!r} after the tab is not a number"
+                ) from None
             if not 0.0 <= weight <= 1.0:
-                raise PolicyError(reader.file_of(c, kpath), lineno,
-                                  f"weight {weight} must be between 0 and 1")
+                raise PolicyError(
+                    reader.file_of(c, kpath), lineno, f"weight {weight} must be between 0 and 1"
+                )
         if (why := term_too_wide(text.strip())) is not None:
             raise PolicyError(reader.file_of(c, kpath), lineno, why)
         out.append(Term(text.strip(), weight, phonetic))
@@ -163,12 +175,19 @@ def _near(reader: PolicyReader, raw: object, path: KeyPath) -> list[Near]:
     for i, n in enumerate(reader.seq(raw, path)):
         npath = (*path, i)
         m = reader.mapping(n, npath)
-        terms = [reader.string(t, (*npath, "terms", j))
-                 for j, t in enumerate(reader.seq(m.get("terms"), (*npath, "terms")))]
+        terms = [
+            reader.string(t, (*npath, "terms", j))
+            for j, t in enumerate(reader.seq(m.get("terms"), (*npath, "terms")))
+        ]
         if len(terms) < 2:
             raise reader.fail((*npath, "terms"), "a near rule needs at least two terms")
         within = int(reader.number(m.get("within", 20), (*npath, "within"), 1, 10_000))
-        out.append(Near(id=str(m.get("id") or f"{path[1]}-near-{i + 1}"), terms=tuple(terms),
-                        within=within,
-                        weight=reader.number(m.get("weight", 1.0), (*npath, "weight"), 0, 1)))
+        out.append(
+            Near(
+                id=str(m.get("id") or f"{path[1]}-near-{i + 1}"),
+                terms=tuple(terms),
+                within=within,
+                weight=reader.number(m.get("weight", 1.0), (*npath, "weight"), 0, 1),
+            )
+        )
     return out

@@ -71,11 +71,14 @@ class LexiconDetector:
                 self._add(_Entry("allow", cid, phrase), [])
             for near in cat.near:
                 rid = len(self.near_rules)
-                self.near_rules.append(_NearRule(near.id, cid, len(near.terms), near.within,
-                                                 near.weight))
+                self.near_rules.append(
+                    _NearRule(near.id, cid, len(near.terms), near.within, near.weight)
+                )
                 for i, text in enumerate(near.terms):
-                    self._add(_Entry("near", cid, text, rule=rid, part=i),
-                              pinyin_keys(text) if cat.phonetic else [])
+                    self._add(
+                        _Entry("near", cid, text, rule=rid, part=i),
+                        pinyin_keys(text) if cat.phonetic else [],
+                    )
         for phrase in part.allow:
             self._add(_Entry("allow", None, phrase), [])
         self.index.build()
@@ -97,8 +100,13 @@ class LexiconDetector:
         if not hits:
             return []
         entries = self.entries
-        allowed = _Allowed([(h.start, h.end, entries[h.payload].category) for h in hits
-                            if entries[h.payload].kind == "allow"])
+        allowed = _Allowed(
+            [
+                (h.start, h.end, entries[h.payload].category)
+                for h in hits
+                if entries[h.payload].kind == "allow"
+            ]
+        )
         text = prepared.item.text
         out: list[Signal] = []
         seen: set[tuple[int, int, int]] = set()
@@ -120,16 +128,27 @@ class LexiconDetector:
             if n > MAX_PER_TERM:
                 continue  # decisions count a term once; evidence is capped anyway
             assert e.category is not None
-            out.append(Signal(e.category, e.weight, NAME, h.start, h.end, text[h.start:h.end],
-                              {"term": e.text, "via": h.via}))
+            out.append(
+                Signal(
+                    e.category,
+                    e.weight,
+                    NAME,
+                    h.start,
+                    h.end,
+                    text[h.start : h.end],
+                    {"term": e.text, "via": h.via},
+                )
+            )
         if near_hits:
             out.extend(self._near(near_hits, text))
         if out and self.counter_speech is not None:
             cue = self.counter_speech.cue_in(prepared.norm.canonical)
             if cue is not None:  # a warning quoting what it warns against
                 f = self.counter_speech.factor
-                out = [replace(s, score=s.score * f, detail={**s.detail, "counter_speech": cue})
-                       for s in out]
+                out = [
+                    replace(s, score=s.score * f, detail={**s.detail, "counter_speech": cue})
+                    for s in out
+                ]
         return out
 
     def _near(self, hits: list[Hit], text: str) -> list[Signal]:
@@ -147,8 +166,17 @@ class LexiconDetector:
             if end - start > rule.within:
                 continue
             terms = [self.entries[h.payload].text for h in best]
-            out.append(Signal(rule.category, rule.weight, NAME, start, end, text[start:end],
-                              {"rule": rule.id, "terms": terms, "via": "near"}))
+            out.append(
+                Signal(
+                    rule.category,
+                    rule.weight,
+                    NAME,
+                    start,
+                    end,
+                    text[start:end],
+                    {"rule": rule.id, "terms": terms, "via": "near"},
+                )
+            )
         return out
 
 
@@ -202,6 +230,7 @@ PLUGIN = DetectorPlugin(
     build=build,
     summary=lambda part, cid: {
         "terms": len(config.of(part).categories[cid].terms)
-        if cid in config.of(part).categories else 0
+        if cid in config.of(part).categories
+        else 0
     },
 )

@@ -26,8 +26,10 @@ NAME = "phishing"
 VERSION = "1"
 KEY = "phishing"
 POLICY_KEYS = (KEY,)
-_HOST = re.compile(r"(?<![a-z0-9@._-])(?:[a-z]+://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-                   r"(?:\.|\[\.\]|。|．))+(?:[a-z]{2,24}|xn--[a-z0-9-]{1,59}))(?![a-z0-9-])")
+_HOST = re.compile(
+    r"(?<![a-z0-9@._-])(?:[a-z]+://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+    r"(?:\.|\[\.\]|。|．))+(?:[a-z]{2,24}|xn--[a-z0-9-]{1,59}))(?![a-z0-9-])"
+)
 _HINT = re.compile(r"[a-z0-9](?:\.|\[\.\]|。|．)[a-z]")
 
 
@@ -62,13 +64,19 @@ def parse(ext: Extension, category: str) -> PhishingRule:
         names = b.get("names", [bid])
         domains = b.get("domains", [])
         for key, values in (("names", names), ("domains", domains)):
-            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip()
-                                                       for v in values):
+            if not isinstance(values, list) or not all(
+                isinstance(v, str) and v.strip() for v in values
+            ):
                 raise ext.fail((*path, key), f"brand {bid!r}: {key} must be a list of strings")
         if not domains:
             raise ext.fail(path, f"brand {bid!r} needs the domains it owns")
-        brands.append(Brand(str(bid), tuple(n.lower().strip() for n in names),
-                            tuple(d.lower().strip() for d in domains)))
+        brands.append(
+            Brand(
+                str(bid),
+                tuple(n.lower().strip() for n in names),
+                tuple(d.lower().strip() for d in domains),
+            )
+        )
     return PhishingRule(category, float(weight), BrandIndex(brands))
 
 
@@ -83,8 +91,10 @@ class PhishingDetector:
         self._extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
     def examples(self) -> list[str]:
-        return ["Your account is limited, log in at paypa1-secure-login.com",
-                "【中国银行】请登录 boc-verify.com 验证身份"]
+        return [
+            "Your account is limited, log in at paypa1-secure-login.com",
+            "【中国银行】请登录 boc-verify.com 验证身份",
+        ]
 
     def detect(self, batch: Sequence[Prepared]) -> list[list[Signal]]:
         return [self._detect_one(p) for p in batch]
@@ -118,18 +128,32 @@ class PhishingDetector:
             if not parts.suffix or not parts.domain:
                 continue
             registrable = f"{parts.domain}.{parts.suffix}"
-            labels = [*parts.subdomain.split("."), parts.domain] if parts.subdomain else [
-                parts.domain]
+            labels = (
+                [*parts.subdomain.split("."), parts.domain] if parts.subdomain else [parts.domain]
+            )
             match = prepared.item.text[start:end] if start is not None else host
             for rule in self.rules:
                 official = rule.index.is_official(registrable)
-                brand = (rule.index.official.get(registrable) if official and spoofed
-                         else None if official else rule.index.imitated(labels))
+                brand = (
+                    rule.index.official.get(registrable)
+                    if official and spoofed
+                    else None
+                    if official
+                    else rule.index.imitated(labels)
+                )
                 if brand is None:
                     continue
-                out.append(Signal(rule.category, rule.weight, NAME, start, end, match,
-                                  {"rule": f"lookalike-{brand}", "host": host,
-                                   "spoofed": spoofed}))
+                out.append(
+                    Signal(
+                        rule.category,
+                        rule.weight,
+                        NAME,
+                        start,
+                        end,
+                        match,
+                        {"rule": f"lookalike-{brand}", "host": host, "spoofed": spoofed},
+                    )
+                )
         return out
 
 

@@ -18,12 +18,14 @@ _LEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t
 _SPLIT = re.compile(r"[-_.]+")
 # What look-alike hosts glue to a brand name (paypalsecure, chasebank, appleidlogin); a
 # name inside an ordinary word (applebees, chaser) is not an imitation.
-_GLUE = re.compile(r"^(?:secure|security|login|log|signin|sign|verify|verification|account|"
-                   r"accounts|update|service|services|support|help|helpdesk|billing|online|id|"
-                   r"pay|payment|wallet|app|web|mail|center|centre|team|refund|refunds|bank|"
-                   r"banking|auth|official|customer|care|kefu|tuikuan|anquan|renzheng|"
-                   r"[0-9]{1,4}|cn|us|uk|hk|my|portal|alert|alerts|notice|unlock|recovery|"
-                   r"gift|prize|claim|track|tracking|delivery|parcel|post)*$")
+_GLUE = re.compile(
+    r"^(?:secure|security|login|log|signin|sign|verify|verification|account|"
+    r"accounts|update|service|services|support|help|helpdesk|billing|online|id|"
+    r"pay|payment|wallet|app|web|mail|center|centre|team|refund|refunds|bank|"
+    r"banking|auth|official|customer|care|kefu|tuikuan|anquan|renzheng|"
+    r"[0-9]{1,4}|cn|us|uk|hk|my|portal|alert|alerts|notice|unlock|recovery|"
+    r"gift|prize|claim|track|tracking|delivery|parcel|post)*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +47,14 @@ def _one_edit(a: str, b: str) -> bool:
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 class BrandIndex:
@@ -82,4 +88,4 @@ class BrandIndex:
 def _glued(part: str, name: str) -> bool:
     """``part`` is ``name`` with look-alike words glued before or after it."""
     i = part.find(name)
-    return i >= 0 and bool(_GLUE.match(part[:i])) and bool(_GLUE.match(part[i + len(name):]))
+    return i >= 0 and bool(_GLUE.match(part[:i])) and bool(_GLUE.match(part[i + len(name) :]))

@@ -47,8 +47,9 @@ def parse(ext: Extension, category: str) -> PiiRule:
         raise ext.fail((), f"{category}.pii must be a mapping")
     for key in raw:
         if key not in _KEYS:
-            raise ext.fail((key,), f"unknown key {key!r} in pii; expected one of "
-                                   f"{', '.join(sorted(_KEYS))}")
+            raise ext.fail(
+                (key,), f"unknown key {key!r} in pii; expected one of {', '.join(sorted(_KEYS))}"
+            )
     weight = raw.get("weight", 0.95)
     if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 1:
         raise ext.fail(("weight",), f"pii.weight must be a number between 0 and 1, got {weight!r}")
@@ -60,15 +61,23 @@ def parse(ext: Extension, category: str) -> PiiRule:
         raise ext.fail(("kinds",), "pii.kinds must be a list")
     for i, k in enumerate(kinds):
         if k not in data.KINDS:
-            raise ext.fail(("kinds", i), f"unknown personal-data kind {k!r}; expected one of "
-                                         f"{', '.join(data.KINDS)}")
-    return PiiRule(category, float(weight), within, _phrases(ext, raw, "exposing", required=True),
-                   _phrases(ext, raw, "own", required=False) if "own" in raw else None,
-                   frozenset(kinds))
+            raise ext.fail(
+                ("kinds", i),
+                f"unknown personal-data kind {k!r}; expected one of {', '.join(data.KINDS)}",
+            )
+    return PiiRule(
+        category,
+        float(weight),
+        within,
+        _phrases(ext, raw, "exposing", required=True),
+        _phrases(ext, raw, "own", required=False) if "own" in raw else None,
+        frozenset(kinds),
+    )
 
 
-def _phrases(ext: Extension, raw: dict[str, object], key: str, *,
-             required: bool) -> re.Pattern[str]:
+def _phrases(
+    ext: Extension, raw: dict[str, object], key: str, *, required: bool
+) -> re.Pattern[str]:
     words = raw.get(key)
     if not isinstance(words, list) or (required and not words):
         raise ext.fail((key,), f"pii.{key} must be a list of phrases")
@@ -93,8 +102,10 @@ class PiiDetector:
         self.rules = list(rules)
 
     def examples(self) -> list[str]:
-        return ["her phone is 555-0199, go harass her",
-                "人肉到了，这个女的手机号13812345678，大家去问候她"]
+        return [
+            "her phone is 555-0199, go harass her",
+            "人肉到了，这个女的手机号13812345678，大家去问候她",
+        ]
 
     def detect(self, batch: Sequence[Prepared]) -> list[list[Signal]]:
         return [self._detect_one(p) for p in batch]
@@ -115,8 +126,17 @@ class PiiDetector:
                 if rule.own is not None and rule.own.search(canonical, lo, hi):
                     continue
                 start, end = prepared.norm.canonical_span(s, e)
-                out.append(Signal(rule.category, rule.weight, NAME, start, end,
-                                  prepared.item.text[start:end], {"rule": f"exposed-{kind}"}))
+                out.append(
+                    Signal(
+                        rule.category,
+                        rule.weight,
+                        NAME,
+                        start,
+                        end,
+                        prepared.item.text[start:end],
+                        {"rule": f"exposed-{kind}"},
+                    )
+                )
         return out
 
 

@@ -52,8 +52,11 @@ def _rules(reader: PolicyReader, raw: object, path: KeyPath) -> list[Rule]:
         m = reader.mapping(r, rpath)
         unknown = set(m) - {"id", "pattern", "weight", "view", "examples"}
         if unknown:
-            raise reader.fail(rpath, f"unknown key(s) {sorted(unknown)} in a rule; "
-                                     "expected id, pattern, weight, view, examples")
+            raise reader.fail(
+                rpath,
+                f"unknown key(s) {sorted(unknown)} in a rule; "
+                "expected id, pattern, weight, view, examples",
+            )
         pattern = reader.string(m.get("pattern"), (*rpath, "pattern"))
         try:
             re.compile(pattern)
@@ -62,14 +65,23 @@ def _rules(reader: PolicyReader, raw: object, path: KeyPath) -> list[Rule]:
         view = str(m.get("view", "canonical"))
         if view not in VIEWS:
             raise reader.fail((*rpath, "view"), f"view must be one of {', '.join(VIEWS)}")
-        examples = tuple(reader.string(x, (*rpath, "examples", j))
-                         for j, x in enumerate(reader.seq(m.get("examples"), (*rpath, "examples"))))
+        examples = tuple(
+            reader.string(x, (*rpath, "examples", j))
+            for j, x in enumerate(reader.seq(m.get("examples"), (*rpath, "examples")))
+        )
         compiled = re.compile(pattern)
         for j, x in enumerate(examples):
             if not compiled.search(x if view == "original" else normalize(x).canonical):
-                raise reader.fail((*rpath, "examples", j),
-                                  f"example {x!r} does not match the rule's pattern")
-        out.append(Rule(id=str(m.get("id") or f"{path[1]}-rule-{i + 1}"), pattern=pattern,
-                        weight=reader.number(m.get("weight", 1.0), (*rpath, "weight"), 0, 1),
-                        view=view, examples=examples))
+                raise reader.fail(
+                    (*rpath, "examples", j), f"example {x!r} does not match the rule's pattern"
+                )
+        out.append(
+            Rule(
+                id=str(m.get("id") or f"{path[1]}-rule-{i + 1}"),
+                pattern=pattern,
+                weight=reader.number(m.get("weight", 1.0), (*rpath, "weight"), 0, 1),
+                view=view,
+                examples=examples,
+            )
+        )
     return out

@@ -43,8 +43,9 @@ class RulesDetector:
             for cid, rules in part.categories.items()
             for r in rules
         ]
-        self._examples = [x for rules in part.categories.values() for r in rules
-                          for x in r.examples[:1]]
+        self._examples = [
+            x for rules in part.categories.values() for r in rules for x in r.examples[:1]
+        ]
 
     def examples(self) -> list[str]:
         return list(self._examples)
@@ -62,8 +63,17 @@ class RulesDetector:
                 if n >= MAX_MATCHES_PER_RULE or m.end() == m.start():
                     break
                 start, end = m.span() if rule.on_original else norm.canonical_span(*m.span())
-                out.append(Signal(rule.category, rule.weight, NAME, start, end,
-                                  text[start:end], {"rule": rule.id}))
+                out.append(
+                    Signal(
+                        rule.category,
+                        rule.weight,
+                        NAME,
+                        start,
+                        end,
+                        text[start:end],
+                        {"rule": rule.id},
+                    )
+                )
         return out
 
 

@@ -45,10 +45,13 @@ def parse(reader: PolicyReader, categories: Mapping[str, Category]) -> UrlsConfi
         sraw = reader.mapping(top["url_shorteners"], ("url_shorteners",))
         short_cat = reader.string(sraw.get("category"), ("url_shorteners", "category"))
         if short_cat not in categories:
-            raise reader.fail(("url_shorteners", "category"),
-                              f"url_shorteners.category names unknown category {short_cat!r}")
-        short_weight = reader.number(sraw.get("weight", 0.3), ("url_shorteners", "weight"),
-                                     0.0, 1.0)
+            raise reader.fail(
+                ("url_shorteners", "category"),
+                f"url_shorteners.category names unknown category {short_cat!r}",
+            )
+        short_weight = reader.number(
+            sraw.get("weight", 0.3), ("url_shorteners", "weight"), 0.0, 1.0
+        )
     if not listed and short_cat is None:
         return None
     return UrlsConfig(listed, short_cat, short_weight)
@@ -59,8 +62,12 @@ def _domains(reader: PolicyReader, c: Mapping[str, object], path: KeyPath) -> li
     for i, d in enumerate(reader.seq(c.get("domains"), (*path, "domains"))):
         dpath = (*path, "domains", i)
         if isinstance(d, Mapping):
-            out.append(DomainEntry(reader.string(d.get("domain"), (*dpath, "domain")).lower(),
-                                   reader.number(d.get("weight", 1.0), (*dpath, "weight"), 0, 1)))
+            out.append(
+                DomainEntry(
+                    reader.string(d.get("domain"), (*dpath, "domain")).lower(),
+                    reader.number(d.get("weight", 1.0), (*dpath, "weight"), 0, 1),
+                )
+            )
         else:
             out.append(DomainEntry(reader.string(d, dpath).lower()))
     for line, _, _ in reader.file_lines(c, path, "domains_file"):

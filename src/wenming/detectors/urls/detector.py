@@ -96,11 +96,29 @@ class UrlDetector:
             match = text[start:end] if start is not None and end is not None else host
             for suffix in _parents(host):
                 for listed in self.listed.get(suffix, ()):
-                    out.append(Signal(listed.category, listed.weight, NAME, start, end, match,
-                                      {"domain": suffix, "host": host}))
+                    out.append(
+                        Signal(
+                            listed.category,
+                            listed.weight,
+                            NAME,
+                            start,
+                            end,
+                            match,
+                            {"domain": suffix, "host": host},
+                        )
+                    )
             if self.shortener_category and host.removeprefix("www.") in SHORTENERS:
-                out.append(Signal(self.shortener_category, self.shortener_weight, NAME, start,
-                                  end, match, {"domain": host, "host": host, "shortener": True}))
+                out.append(
+                    Signal(
+                        self.shortener_category,
+                        self.shortener_weight,
+                        NAME,
+                        start,
+                        end,
+                        match,
+                        {"domain": host, "host": host, "shortener": True},
+                    )
+                )
         return out
 
 

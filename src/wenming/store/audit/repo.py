@@ -62,9 +62,9 @@ def audit_row(e: AuditRecord) -> dict[str, Any]:
     }
 
 
-
 # Subject kinds whose label is "<kind>:<platform>/<ref>" (see the services' audit calls).
 _PLATFORM_KINDS = ("account", "group", "item")
+
 
 class AuditReads(Area):
     """Reads of the audit log (``store.audit``)."""
@@ -85,8 +85,9 @@ class AuditReads(Area):
                 row = conn.execute(AUDIT_LATEST_OF, {"action": action}).first()
         return audit(row) if row else None
 
-    def audit_search(self, *, subject: str | None = None, limit: int = 200,
-                     platform_name: str | None = None) -> list[AuditRecord]:
+    def audit_search(
+        self, *, subject: str | None = None, limit: int = 200, platform_name: str | None = None
+    ) -> list[AuditRecord]:
         """The newest entries, optionally those whose subject contains ``subject``.
         With ``platform_name`` (a platform-bound reader), only entries whose subject is that
         platform or one of its accounts, groups or items: keys, users, policy, fact-checks,
@@ -96,12 +97,13 @@ class AuditReads(Area):
             stmt = stmt.where(_a.c.subject.contains(subject, autoescape=True))
         if platform_name is not None:
             own = [_a.c.subject == f"platform:{platform_name}"]
-            own += [_a.c.subject.startswith(f"{k}:{platform_name}/", autoescape=True)
-                    for k in _PLATFORM_KINDS]
+            own += [
+                _a.c.subject.startswith(f"{k}:{platform_name}/", autoescape=True)
+                for k in _PLATFORM_KINDS
+            ]
             stmt = stmt.where(or_(*own))
         with self._conn() as conn:
             return [audit(row) for row in conn.execute(stmt)]
-
 
     # -- what the log must account for (``wenming audit verify``) ------------------------
 

@@ -31,8 +31,7 @@ def upgrade() -> None:
         sa.Column("key_id", _serial, nullable=False),
         sa.Column("created_at", _ts, nullable=False),
         sa.Column("updated_at", _ts, nullable=False),
-        sa.ForeignKeyConstraint(["key_id"], ["api_keys.id"],
-                                name=op.f("fk_users_key_id_api_keys")),
+        sa.ForeignKeyConstraint(["key_id"], ["api_keys.id"], name=op.f("fk_users_key_id_api_keys")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
     )
