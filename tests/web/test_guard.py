@@ -236,3 +236,20 @@ def _reporters(tmp_path: Path, **overrides: Any) -> int:
 def test_forwarded_for_is_believed_only_from_configured_proxies(tmp_path: Path) -> None:
     assert _reporters(tmp_path / "plain") == 1
     assert _reporters(tmp_path / "proxied", trusted_proxies=["127.0.0.1/32"]) == 5
+
+
+def test_templates_carry_no_inline_script_the_policy_would_block() -> None:
+    """The CSP allows scripts from /static only: an inline handler (onchange=…) or an
+    inline <script> would be blocked in the browser (the browser tests caught one)."""
+    import re
+    from pathlib import Path
+
+    import wenming.web
+
+    folder = Path(wenming.web.__file__).with_name("templates")
+    found = [
+        f"{p.name}: {m.group(0)}"
+        for p in folder.rglob("*.html")
+        for m in re.finditer(r"\son[a-z]+\s*=|<script(?![^>]*\bsrc=)", p.read_text("utf-8"))
+    ]
+    assert found == []
