@@ -170,6 +170,13 @@ class Settings(BaseSettings):
         "its decisions beside the live ones without acting on them (shadow mode)",
     )
 
+    session_hours: float = Field(
+        default=12.0,
+        gt=0,
+        le=24 * 30,
+        description="how long a console sign-in lasts; sessions live on the server and end "
+        "at sign-out, when the key is revoked or when the password changes",
+    )
     # -- the engine (docs/detectors.md, docs/models.md, docs/factchecks.md) --
     cascade: bool = Field(
         default=False,

@@ -22,8 +22,8 @@ from wenming.web.session import (
     CONSOLE_ROLES,
     COOKIE,
     ConsoleUser,
-    cookie_value,
-    user_cookie_value,
+    end,
+    start,
     username,
 )
 
@@ -62,11 +62,11 @@ def login(
     if key.strip():
         principal = runtime.keys.verify(key.strip())
         if principal is not None and principal.role in CONSOLE_ROLES:
-            cookie = cookie_value(runtime, key.strip())
+            cookie = start(runtime, principal, None)
     elif username.strip():
         principal = users.sign_in(runtime.store, username.strip(), password)
         if principal is not None and principal.role in CONSOLE_ROLES:
-            cookie = user_cookie_value(runtime, username.strip())
+            cookie = start(runtime, principal, username.strip())
     if cookie is None:
         throttle.failed(*who)
         lang = i18n.negotiate(request)
@@ -81,14 +81,15 @@ def login(
         cookie,
         httponly=True,
         samesite="strict",
-        max_age=12 * 3600,
+        max_age=int(runtime.settings.session_hours * 3600),
         secure=runtime.settings.secure_cookies,
     )
     return response
 
 
 @router.post("/logout")
-def logout() -> RedirectResponse:
+def logout(request: Request, runtime: RuntimeDep) -> RedirectResponse:
+    end(request, runtime)
     response = RedirectResponse("/console/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response

@@ -1,21 +1,21 @@
-"""Console sign-in: an API key, or a username and password, kept in a signed cookie.
+"""Console sign-in: an API key, or a username and password, then a server-side session.
 
-With a key, the cookie holds the key itself (signed so it cannot be forged into another
-key's shape, and http-only so page scripts never see it) and every request verifies it
-again, so a revoked key is signed out at once. With a password, it holds the username
-and a fingerprint of the password hash, so changing the password ends old sessions.
+The cookie (http-only, ``SameSite=Strict``, ``Secure`` outside development) holds only
+a random session token, never the key; :mod:`wenming.service.sessions` keeps the session
+on the server, so sign-out revokes it, it expires after ``WENMING_SESSION_HOURS``, a new
+sign-in rotates the token, and a revoked key or a changed password ends it at once.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from wenming.http.deps import RuntimeDep
 from wenming.runtime import Runtime
-from wenming.service import users
+from wenming.service import sessions
 from wenming.service.keys import Principal, Role
 
 COOKIE = "wenming_console"
@@ -30,39 +30,35 @@ class SignInRequiredError(Exception):
         self.next_url = next_url
 
 
-def _serializer(runtime: Runtime) -> URLSafeSerializer:
-    return URLSafeSerializer(runtime.settings.secret_key.get_secret_value(), salt="console")
-
-
-def cookie_value(runtime: Runtime, token: str) -> str:
-    return _serializer(runtime).dumps({"k": token})
-
-
-def user_cookie_value(runtime: Runtime, username: str) -> str | None:
-    mark = users.fingerprint(runtime.store, username)
-    return None if mark is None else _serializer(runtime).dumps({"u": username, "f": mark})
+def start(runtime: Runtime, principal: Principal, username: str | None) -> str:
+    """A new server-side session (a fresh token at every sign-in)."""
+    hours = runtime.settings.session_hours
+    return sessions.start(
+        runtime.store,
+        principal,
+        username=username,
+        now=runtime.clock(),
+        lifetime=timedelta(hours=hours),
+    )
 
 
 def principal_from(request: Request, runtime: Runtime) -> Principal | None:
-    raw = request.cookies.get(COOKIE)
-    if not raw:
+    token = request.cookies.get(COOKIE)
+    if not token:
         return None
-    try:
-        data = _serializer(runtime).loads(raw)
-    except BadSignature:
+    found = sessions.resolve(runtime.store, token, now=runtime.clock())
+    if found is None or found.principal.role not in CONSOLE_ROLES:
         return None
-    if not isinstance(data, dict):
-        return None
-    token, username = data.get("k"), data.get("u")
-    principal = None
-    if isinstance(token, str):
-        principal = runtime.keys.verify(token)
-    elif isinstance(username, str):
-        principal = users.session_principal(runtime.store, username, data.get("f"))
-        request.state.console_username = username
-    if principal is None or principal.role not in CONSOLE_ROLES:
-        return None
-    return principal
+    if found.username is not None:
+        request.state.console_username = found.username
+    return found.principal
+
+
+def end(request: Request, runtime: Runtime) -> None:
+    """Revoke the session of this request's cookie, if any (sign-out)."""
+    token = request.cookies.get(COOKIE)
+    if token:
+        sessions.end(runtime.store, token, now=runtime.clock())
 
 
 async def console_user(request: Request, runtime: RuntimeDep) -> Principal:

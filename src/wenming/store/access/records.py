@@ -38,3 +38,16 @@ class UserRecord:
     password_hash: str
     key: KeyRecord
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """A console session as stored (never its token: only the token's digest)."""
+
+    token_hash: str
+    key_id: int
+    username: str | None
+    mark: str | None
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None

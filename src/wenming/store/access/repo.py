@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 
-from wenming.store.access.records import KeyRecord, PlatformRecord, UserRecord
-from wenming.store.access.tables import api_keys, platforms, users
+from wenming.store.access.records import KeyRecord, PlatformRecord, SessionRecord, UserRecord
+from wenming.store.access.tables import api_keys, console_sessions, platforms, users
 from wenming.store.base import Area, opt_utc, utc
 
 PLATFORM_BY_ID = select(platforms).where(platforms.c.id == bindparam("id"))
@@ -118,6 +118,22 @@ class AccessReads(Area):
             created_at=utc(row.user_created_at),
         )
 
+    def session_get(self, token_hash: str) -> SessionRecord | None:
+        stmt = select(console_sessions).where(console_sessions.c.token_hash == token_hash)
+        with self._conn() as conn:
+            row = conn.execute(stmt).first()
+        if row is None:
+            return None
+        return SessionRecord(
+            token_hash=row.token_hash,
+            key_id=int(row.key_id),
+            username=row.username,
+            mark=row.mark,
+            created_at=utc(row.created_at),
+            expires_at=utc(row.expires_at),
+            revoked_at=opt_utc(row.revoked_at),
+        )
+
 
 class AccessWrites(AccessReads):
     """Writes of platforms, keys and users inside a transaction."""
@@ -180,3 +196,40 @@ class AccessWrites(AccessReads):
             .values(password_hash=password_hash, updated_at=now)
         )
         return bool(done.rowcount)
+
+    def session_add(
+        self,
+        *,
+        token_hash: str,
+        key_id: int,
+        username: str | None,
+        mark: str | None,
+        now: datetime,
+        expires_at: datetime,
+    ) -> None:
+        self.conn.execute(
+            console_sessions.insert().values(
+                token_hash=token_hash,
+                key_id=key_id,
+                username=username,
+                mark=mark,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+
+    def session_revoke(self, token_hash: str, *, now: datetime) -> bool:
+        done = self.conn.execute(
+            update(console_sessions)
+            .where(console_sessions.c.token_hash == token_hash)
+            .where(console_sessions.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        return bool(done.rowcount)
+
+    def session_purge(self, *, before: datetime) -> int:
+        """Forget sessions that expired before ``before``."""
+        done = self.conn.execute(
+            delete(console_sessions).where(console_sessions.c.expires_at < before)
+        )
+        return int(done.rowcount or 0)

@@ -1,5 +1,6 @@
 """Tables of who may use the system: ``platforms`` (the tenants), ``api_keys`` and the
-console ``users``, each of whom acts through a key (migrations ``0001`` and ``0012``)."""
+console ``users``, each of whom acts through a key, and their server-side
+``console_sessions`` (migrations ``0001``, ``0012`` and ``0013``)."""
 
 from __future__ import annotations
 
@@ -40,4 +41,18 @@ users = Table(
     Column("key_id", ForeignKey("api_keys.id"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# A console sign-in: the cookie holds a random token, the table only its digest. Revoked
+# at sign-out, expiring, and checked against the key (and the password) on every request.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("key_id", ForeignKey("api_keys.id"), nullable=False),
+    Column("username", String(64), nullable=True),
+    Column("mark", String(64), nullable=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("expires_at", Timestamp, nullable=False),
+    Column("revoked_at", Timestamp, nullable=True),
 )
