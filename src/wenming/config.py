@@ -119,11 +119,17 @@ class Settings(BaseSettings):
     )
     audit_key: SecretStr | None = Field(
         default=None,
-        description="key of the MACs on audit checkpoints (docs/security.md); keep it "
+        description="key of the MACs on every audit entry and checkpoint "
+        "(docs/security.md); keep it "
         "outside the database. WENMING_AUDIT_KEY_FILE names a file holding it instead.",
     )
     audit_key_file: Path | None = Field(
         default=None, description="a file holding the audit checkpoint key"
+    )
+    audit_retired_keys_file: Path | None = Field(
+        default=None,
+        description="a file of earlier audit keys, one a line, that `wenming audit verify` "
+        "still accepts for entries MAC'd before a key rotation",
     )
     # -- reports and review (docs/review.md) --
     report_rate_per_minute: float = Field(
@@ -225,6 +231,15 @@ class Settings(BaseSettings):
         if self.audit_key_file is not None:
             return self.audit_key_file.read_bytes().strip()
         return None
+
+    def audit_verify_keys(self) -> list[bytes]:
+        """The keys ``wenming audit verify`` checks entry MACs with: the audit key and
+        the retired ones."""
+        found = [k for k in [self.audit_mac_key()] if k]
+        if self.audit_retired_keys_file is not None:
+            text = self.audit_retired_keys_file.read_text(encoding="utf-8")
+            found += [line.strip().encode() for line in text.splitlines() if line.strip()]
+        return found
 
     @property
     def secure_cookies(self) -> bool:

@@ -163,3 +163,67 @@ def test_the_checkpoint_command_macs_with_the_key_file(
         env=_env(db, WENMING_AUDIT_KEY_FILE=str(key_file)),
     )
     assert ok.exit_code == 0, ok.output
+
+
+@pytest.mark.parametrize("attack", ["rewrite", "strip", "own-key"])
+def test_entry_macs_catch_a_rewrite_without_any_checkpoint(
+    client: TestClient, keys: Keys, runtime: Runtime, db: Database, tmp_path: Path, attack: str
+) -> None:
+    """With the audit key set, every entry carries a MAC of its hash: rewriting an entry
+    and re-hashing everything after it, stripping the MACs, or MAC-ing under a key of the
+    intruder's own all fail verification, with no published checkpoint needed."""
+    key = b"audit-key-kept-elsewhere"
+    runtime.store.audit_key = key
+    _activity(client, keys)
+    store = runtime.store
+    entries = store.audit.audit_list(after_seq=0, limit=100_000)
+    keyed = [e for e in entries if e.mac is not None]  # the fixtures wrote a few before
+    first = keyed[0].seq
+    assert keyed == entries[first - 1 :] and len(keyed) > 3
+    assert all(e.mac and e.mac.startswith(audit.key_id(key) + ":") for e in keyed)
+    assert audit.verify(store, decisions=False, keys=[key]).ok
+    _rehash_from(store, first + 1)
+    if attack == "strip":
+        with store.engine.begin() as conn:
+            conn.execute(
+                update(_audit_t.audit_entries)
+                .where(_audit_t.audit_entries.c.seq > first)
+                .values(mac=None)
+            )
+    elif attack == "own-key":
+        with store.engine.begin() as conn:
+            for e in store.audit.audit_list(after_seq=first - 1, limit=100_000):
+                conn.execute(
+                    update(_audit_t.audit_entries)
+                    .where(_audit_t.audit_entries.c.seq == e.seq)
+                    .values(mac=audit.entry_mac(b"intruder", e.hash))
+                )
+    assert audit.verify(store, decisions=False).ok  # without the key the chain looks fine
+    report = audit.verify(store, decisions=False, keys=[key])
+    assert not report.ok
+    expected = {"rewrite": "MAC does not match", "strip": "MACs stripped", "own-key": "not given"}
+    assert report.problem is not None and expected[attack] in report.problem
+    result = runner.invoke(
+        app, ["audit", "verify", "--chain-only"], env=_env(db, WENMING_AUDIT_KEY=key.decode())
+    )
+    assert result.exit_code == 1 and "BROKEN at entry" in result.output
+
+
+def test_retired_keys_still_verify_after_a_rotation(
+    client: TestClient, keys: Keys, runtime: Runtime, db: Database, tmp_path: Path
+) -> None:
+    old, new = b"the-old-audit-key-0001", b"the-new-audit-key-0002"
+    runtime.store.audit_key = old
+    _activity(client, keys)
+    runtime.store.audit_key = new
+    screen(client, keys.acme, "after-rotation", "a post after the rotation")
+    assert not audit.verify(runtime.store, decisions=False, keys=[new]).ok
+    assert audit.verify(runtime.store, decisions=False, keys=[new, old]).ok
+    retired = tmp_path / "retired.keys"
+    retired.write_text(old.decode() + "\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["audit", "verify", "--chain-only"],
+        env=_env(db, WENMING_AUDIT_KEY=new.decode(), WENMING_AUDIT_RETIRED_KEYS_FILE=str(retired)),
+    )
+    assert result.exit_code == 0, result.output

@@ -37,7 +37,9 @@ def verify(
     entry, and any earlier checkpoint the chain no longer matches (exit code 1)."""
     rt = runtime()
     try:
-        report = audit_service.verify(rt.store, decisions=not chain_only)
+        report = audit_service.verify(
+            rt.store, decisions=not chain_only, keys=rt.settings.audit_verify_keys()
+        )
         missing = [] if chain_only else evidence.unaccounted(rt.store)
         key = rt.settings.audit_mac_key()
         stale = []
@@ -51,8 +53,15 @@ def verify(
     if report.ok and not missing and not stale:
         typer.echo(
             f"audit chain OK: {report.entries} entries, {report.decisions_checked} decisions "
-            f"checked; head #{report.head_seq} {report.head_hash}"
+            f"checked, {report.macs_checked} entry MACs checked; "
+            f"head #{report.head_seq} {report.head_hash}"
         )
+        if report.entries and not report.macs_checked and rt.settings.audit_verify_keys():
+            typer.echo(
+                "note: no entry carries a MAC although an audit key is given: the key was "
+                "set after the newest entry, or every MAC was stripped (only a published "
+                "checkpoint can tell which)"
+            )
         return
     if not report.ok:
         typer.echo(

@@ -73,6 +73,7 @@ class Runtime:
             schema=settings.database_schema,
             pool_size=settings.database_pool_size,
         )
+        store.audit_key = settings.audit_mac_key()
         try:
             if migrate_db:
                 migrate.upgrade(store.engine)

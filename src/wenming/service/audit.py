@@ -2,6 +2,9 @@
 
 Each entry's ``hash`` is SHA-256 over the previous entry's hash and the canonical JSON of
 its own fields, so altering, inserting or deleting any entry breaks every later link.
+With an audit key set (``WENMING_AUDIT_KEY``, kept outside the database) each entry also
+carries an HMAC of its hash, so even an operator who rewrites an entry and re-hashes
+everything after it cannot make :func:`verify` pass without the key.
 Screening entries also carry a digest of each decision they record, so :func:`verify`
 catches a decision edited in place as well. The chain proves internal consistency; to
 catch truncation of its tail, publish the head that ``wenming audit verify`` prints
@@ -11,7 +14,9 @@ somewhere the database's operators cannot rewrite.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -55,6 +60,17 @@ def entry_hash(
         }
     )
     return hashlib.sha256(prev_hash.encode() + b"\n" + body).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """A short public name of an audit key (so entries say which key MAC'd them)."""
+    return hashlib.sha256(b"wenming-audit-key\n" + key).hexdigest()[:8]
+
+
+def entry_mac(key: bytes, entry_hash_hex: str) -> str:
+    """``kid:hmac``: the keyed MAC of an entry's hash, under the key named ``kid``."""
+    mac = hmac.new(key, b"audit-entry\n" + entry_hash_hex.encode(), hashlib.sha256).hexdigest()
+    return f"{key_id(key)}:{mac}"
 
 
 def decision_digest(d: DecisionRecord) -> str:
@@ -102,6 +118,7 @@ def append_many(tx: Tx, changes: list[Change], *, now: datetime) -> list[AuditRe
     """Add entries at the head of the chain, in order, inside the caller's transaction."""
     head = tx.audit.audit_head()
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    key = tx.store.audit_key
     entries = []
     for c in changes:
         digest = entry_hash(
@@ -122,6 +139,7 @@ def append_many(tx: Tx, changes: list[Change], *, now: datetime) -> list[AuditRe
             payload=c.payload,
             prev_hash=prev,
             hash=digest,
+            mac=entry_mac(key, digest) if key else None,
         )
         entries.append(entry)
         seq, prev = seq + 1, digest
@@ -140,10 +158,23 @@ class VerifyReport:
     head_hash: str
     broken_seq: int | None = None
     problem: str | None = None
+    macs_checked: int = 0
 
 
-def verify(store: Store, *, decisions: bool = True, page: int = 1000) -> VerifyReport:
-    """Walk the chain from its start; stop at the first entry that does not hold."""
+def verify(
+    store: Store, *, decisions: bool = True, page: int = 1000, keys: Sequence[bytes] = ()
+) -> VerifyReport:
+    """Walk the chain from its start; stop at the first entry that does not hold.
+
+    With ``keys`` (the audit key and any retired ones), every entry's MAC is checked too:
+    a MAC under a key not given, a MAC that does not match (the entry was rewritten and
+    re-hashed by someone without the key), or an entry without a MAC after the first
+    MAC'd one (MACs stripped) each break the chain. A chain with no MAC at all passes
+    with ``macs_checked == 0`` (the key was set after its newest entry — or every MAC was
+    stripped, which only a published checkpoint can tell).
+    """
+    by_kid = {key_id(k): k for k in keys}
+    keyed, macs = False, 0
     expected_seq, prev, count, checked = 1, GENESIS, 0, 0
 
     def broken(seq: int, problem: str) -> VerifyReport:
@@ -152,7 +183,7 @@ def verify(store: Store, *, decisions: bool = True, page: int = 1000) -> VerifyR
     while True:
         batch = store.audit.audit_list(after_seq=expected_seq - 1, limit=page)
         if not batch:
-            return VerifyReport(True, count, checked, expected_seq - 1, prev)
+            return VerifyReport(True, count, checked, expected_seq - 1, prev, macs_checked=macs)
         for e in batch:
             if e.seq != expected_seq:
                 return broken(e.seq, f"entry {expected_seq} is missing (next is {e.seq})")
@@ -169,12 +200,30 @@ def verify(store: Store, *, decisions: bool = True, page: int = 1000) -> VerifyR
             )
             if again != e.hash:
                 return broken(e.seq, "entry content does not match its hash (altered)")
+            if by_kid:
+                problem = _check_mac(e, by_kid, keyed=keyed)
+                if problem:
+                    return broken(e.seq, problem)
+                keyed = keyed or e.mac is not None
+                macs += e.mac is not None
             if decisions:
                 problem = _check_decisions(store, e)
                 if problem:
                     return broken(e.seq, problem)
                 checked += len(e.payload.get("decisions", ()))
             expected_seq, prev, count = e.seq + 1, e.hash, count + 1
+
+
+def _check_mac(e: AuditRecord, by_kid: dict[str, bytes], *, keyed: bool) -> str | None:
+    if e.mac is None:
+        return "entry has no MAC although earlier entries do (MACs stripped)" if keyed else None
+    kid, _, _ = e.mac.partition(":")
+    key = by_kid.get(kid)
+    if key is None:
+        return f"entry is MAC'd under key {kid!r}, which was not given"
+    if not hmac.compare_digest(entry_mac(key, e.hash), e.mac):
+        return "entry's MAC does not match its hash (rewritten without the audit key)"
+    return None
 
 
 def _check_decisions(store: Store, entry: AuditRecord) -> str | None:

@@ -49,6 +49,9 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        #: The key audit entries are MAC'd with as they are written (set by the runtime
+        #: from WENMING_AUDIT_KEY; never stored in the database).
+        self.audit_key: bytes | None = None
         # SQLite allows one writer: queue writers here rather than in SQLite's busy
         # handler, whose sleeps would dominate tail latency.
         self._write_lock = threading.Lock() if self.dialect == "sqlite" else None

@@ -19,3 +19,5 @@ class AuditRecord:
     payload: dict[str, Any]
     prev_hash: str
     hash: str
+    #: ``kid:hmac`` of ``hash`` under the audit key (``None`` when no key was set).
+    mac: str | None = None

@@ -46,6 +46,7 @@ def audit(row: Any) -> AuditRecord:
         payload=dict(row.payload),
         prev_hash=row.prev_hash,
         hash=row.hash,
+        mac=row.mac,
     )
 
 
@@ -59,6 +60,7 @@ def audit_row(e: AuditRecord) -> dict[str, Any]:
         "payload": e.payload,
         "prev_hash": e.prev_hash,
         "hash": e.hash,
+        "mac": e.mac,
     }
 
 

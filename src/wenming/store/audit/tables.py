@@ -19,5 +19,7 @@ audit_entries = Table(
     Column("payload", JSON, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # HMAC of the hash under the audit key kept outside the database (migration 0014).
+    Column("mac", String(80), nullable=True),
     Index(None, "action", "seq"),
 )
