@@ -236,8 +236,8 @@ def _without_models(policy: Policy) -> Policy:
     """The same policy with no category naming a model (the classifier stage off)."""
     from dataclasses import replace
 
-    cats = {k: replace(c, models=()) for k, c in policy.categories.items()}
-    return replace(policy, categories=cats)
+    parts = {k: v for k, v in policy.parts.items() if k != "classifier"}
+    return replace(policy, parts=parts)
 
 
 if __name__ == "__main__":
