@@ -350,6 +350,8 @@ def _key(env: dict[str, str]) -> str:
 
 def _backends(which: str, workdir: Path) -> Iterator[tuple[str, dict[str, str]]]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("WENMING_")}
+    # `wenming serve` refuses the development secret outside --demo (docs/security.md).
+    base["WENMING_SECRET_KEY"] = "bench-" + uuid.uuid4().hex
     if which in ("sqlite", "both"):
         yield "sqlite", {**base, "WENMING_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}"}
     if which in ("postgresql", "both"):
@@ -478,7 +480,7 @@ def main() -> None:
                     print(paced.line(), flush=True)
                     p99 = _p99_ms(paced.latencies)
                 if backend == "sqlite" and single is not None and 1 in top:
-                    single_rps = single.requests / single.seconds
+                    single_rps = single.items / single.seconds  # answered, not refused
                     ceiling_rps = top[1].requests / top[1].seconds
                     batched = max(
                         (r for b, r in best.items() if b > 1), key=lambda r: r.items, default=None

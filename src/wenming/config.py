@@ -84,10 +84,11 @@ class Settings(BaseSettings):
         "off the event loop",
     )
     screen_concurrency_per_key: int = Field(
-        default=2,
+        default=16,
         ge=1,
-        description="screening requests one key may have running at once (429 beyond), so "
-        "one key cannot take every screening thread",
+        description="screening requests one key may have in flight at once, running or "
+        "waiting for a thread (429 beyond), so one key cannot queue without bound ahead of "
+        "the others",
     )
     max_request_chars: int = Field(
         default=1_000_000,
