@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -44,11 +45,7 @@ def test_decisions_record_detector_versions() -> None:
     registry = Registry.from_entry_points()
     bumped = Registry()
     for plugin in registry.plugins:
-        bumped.register(
-            type(plugin)(**{**plugin.__dict__, "version": "2"})
-            if plugin.name == "lexicon"
-            else plugin
-        )
+        bumped.register(replace(plugin, version="2") if plugin.name == "lexicon" else plugin)
     assert parse_policy(text, registry=bumped).version != policy.version
 
 

@@ -127,22 +127,19 @@ class Runtime:
         with self._lock:
             if self._resources is None:
                 self._resources = resources_for(self.settings)
-                self._factcheck_index = FactCheckIndex(
-                    self._resources.embedder(),
-                    check_seconds=self.settings.factchecks_check_seconds,
-                )
-                self._resources.factchecks = StoreFactChecks(self._factcheck_index, self.store)
+                self._resources.factchecks = StoreFactChecks(self.factcheck_index, self.store)
             return self._resources
 
     @property
     def factcheck_index(self) -> FactCheckIndex:
-        """The fact-check index search and screening share (built with :attr:`resources`)."""
-        index = self._factcheck_index
-        if index is None:
-            _ = self.resources
-            index = self._factcheck_index
-        assert index is not None
-        return index
+        """The fact-check index search and screening share, on the resources' e5 engine."""
+        with self._lock:
+            if self._factcheck_index is None:
+                self._factcheck_index = FactCheckIndex(
+                    self.resources.embedder(),
+                    check_seconds=self.settings.factchecks_check_seconds,
+                )
+            return self._factcheck_index
 
     @property
     def registry(self) -> Registry:

@@ -13,8 +13,6 @@ Stored like a model, as three plain files (``model.json`` with ``"format":
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -26,11 +24,11 @@ import numpy.typing as npt
 
 from wenming.detectors.classifier.features import F32, FeatureSpec, Vocabulary, weighted
 from wenming.detectors.classifier.model import (
-    CARD_FILE,
     MODEL_FILE,
-    WEIGHTS_FILE,
     ModelError,
     find_model,
+    read_model_files,
+    write_model_files,
 )
 
 FORMAT = "heads/1"
@@ -103,9 +101,6 @@ class MultiHead:
             "coef": self.coef.astype(np.float16),
             "intercept": self.intercept.astype(np.float32),
         }
-        buf = io.BytesIO()
-        np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
-        weights = buf.getvalue()
         meta: dict[str, Any] = {
             "format": FORMAT,
             "name": self.name,
@@ -121,30 +116,13 @@ class MultiHead:
                 for h in self.heads
             ],
         }
-        digest = hashlib.sha256(json.dumps(meta, sort_keys=True).encode() + weights)
-        version = f"{self.name}@{digest.hexdigest()[:12]}"
-        meta["version"] = version
-        (folder / WEIGHTS_FILE).write_bytes(weights)
-        (folder / MODEL_FILE).write_text(
-            json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        card = {**self.card, "name": self.name, "version": version}
-        (folder / CARD_FILE).write_text(
-            json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        version, card = write_model_files(folder, self.name, arrays, meta, self.card)
         return replace(self, version=version, card=card)
 
     @classmethod
     def load(cls, folder: Path) -> MultiHead:
         """Read a folder written by :meth:`save`."""
-        try:
-            meta = json.loads((folder / MODEL_FILE).read_text(encoding="utf-8"))
-            card_path = folder / CARD_FILE
-            card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
-            with np.load(folder / WEIGHTS_FILE, allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"cannot read the model in {folder}: {exc}") from None
+        meta, card, arrays = read_model_files(folder)
         if meta.get("format") != FORMAT:
             raise ModelError(
                 f"{folder / MODEL_FILE}: not a multi-head model (format {meta.get('format')!r}, "

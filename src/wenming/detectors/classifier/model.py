@@ -254,22 +254,7 @@ class Model:
         }
         if self.cascade is not None:
             arrays["cascade_coef"] = self.cascade.coef.astype(np.float32)
-        buf = io.BytesIO()
-        # plain numeric arrays only; numpy's stub types **kwds as its allow_pickle flag
-        np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
-        weights = buf.getvalue()
-        meta = self._meta()
-        digest = hashlib.sha256(json.dumps(meta, sort_keys=True).encode() + weights)
-        version = f"{self.name}@{digest.hexdigest()[:12]}"
-        meta["version"] = version
-        (folder / WEIGHTS_FILE).write_bytes(weights)
-        (folder / MODEL_FILE).write_text(
-            json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        card = {**self.card, "name": self.name, "version": version}
-        (folder / CARD_FILE).write_text(
-            json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        version, card = write_model_files(folder, self.name, arrays, self._meta(), self.card)
         return replace(self, version=version, card=card)
 
     def _meta(self) -> dict[str, Any]:
@@ -306,14 +291,7 @@ class Model:
     @classmethod
     def load(cls, folder: Path) -> Model:
         """Read a model folder written by :meth:`save`."""
-        try:
-            meta = json.loads((folder / MODEL_FILE).read_text(encoding="utf-8"))
-            card_path = folder / CARD_FILE
-            card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
-            with np.load(folder / WEIGHTS_FILE, allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"cannot read the model in {folder}: {exc}") from None
+        meta, card, arrays = read_model_files(folder)
         if meta.get("format") != FORMAT:
             raise ModelError(
                 f"{folder / MODEL_FILE}: unsupported model format "
@@ -369,6 +347,48 @@ def _load_cascade(
         max_fraction=float(raw.get("max_fraction", 1.0)),
         info={k: v for k, v in raw.items() if k not in known},
     )
+
+
+def write_model_files(
+    folder: Path,
+    name: str,
+    arrays: dict[str, npt.NDArray[Any]],
+    meta: dict[str, Any],
+    card: dict[str, Any],
+) -> tuple[str, dict[str, Any]]:
+    """Write a model's three files (weights, ``model.json`` with its version, card);
+    returns the version (a digest of the metadata and the weights) and the card written."""
+    buf = io.BytesIO()
+    # plain numeric arrays only; numpy's stub types **kwds as its allow_pickle flag
+    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
+    weights = buf.getvalue()
+    digest = hashlib.sha256(json.dumps(meta, sort_keys=True).encode() + weights)
+    version = f"{name}@{digest.hexdigest()[:12]}"
+    (folder / WEIGHTS_FILE).write_bytes(weights)
+    (folder / MODEL_FILE).write_text(
+        json.dumps({**meta, "version": version}, indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    written = {**card, "name": name, "version": version}
+    (folder / CARD_FILE).write_text(
+        json.dumps(written, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return version, written
+
+
+def read_model_files(
+    folder: Path,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, npt.NDArray[Any]]]:
+    """The metadata, card (``{}`` when absent) and arrays of a model folder."""
+    try:
+        meta = json.loads((folder / MODEL_FILE).read_text(encoding="utf-8"))
+        card_path = folder / CARD_FILE
+        card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
+        with np.load(folder / WEIGHTS_FILE, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read the model in {folder}: {exc}") from None
+    return meta, card, arrays
 
 
 def packaged_models() -> Path:

@@ -59,7 +59,7 @@ def _rules(reader: PolicyReader, raw: object, path: KeyPath) -> list[Rule]:
             )
         pattern = reader.string(m.get("pattern"), (*rpath, "pattern"))
         try:
-            re.compile(pattern)
+            compiled = re.compile(pattern)
         except re.error as exc:
             raise reader.fail((*rpath, "pattern"), f"invalid regular expression: {exc}") from None
         view = str(m.get("view", "canonical"))
@@ -69,7 +69,6 @@ def _rules(reader: PolicyReader, raw: object, path: KeyPath) -> list[Rule]:
             reader.string(x, (*rpath, "examples", j))
             for j, x in enumerate(reader.seq(m.get("examples"), (*rpath, "examples")))
         )
-        compiled = re.compile(pattern)
         for j, x in enumerate(examples):
             if not compiled.search(x if view == "original" else normalize(x).canonical):
                 raise reader.fail(
